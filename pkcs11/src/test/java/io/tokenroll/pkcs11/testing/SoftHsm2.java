@@ -1,0 +1,81 @@
+package io.tokenroll.pkcs11.testing;
+
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenInfo;
+import io.tokenroll.pkcs11.TokenModule;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * SoftHSM2 for tests: a private config and token directory (tmpfs where available) for this JVM, and a fresh
+ * token per {@link #newToken}. SoftHSM reads SOFTHSM2_CONF at C_Initialize, so the surefire configuration
+ * points it at {@code target/tokens/softhsm2.conf}, which this fixture writes before loading the library.
+ */
+public final class SoftHsm2 {
+  public static final Path LIBRARY = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+  private static SoftHsm2 instance;
+
+  private final Path directory;
+  private final Path config;
+  private final TokenModule module;
+  private final AtomicInteger counter = new AtomicInteger();
+
+  private SoftHsm2(Path config) throws IOException, TokenException {
+    this.config = config;
+    this.directory = Backends.privateDirectory("tokenroll-softhsm-");
+    Path tokens = Files.createDirectories(directory.resolve("tokens"));
+    writeConfig(config, tokens);
+    this.module = TokenModule.load(LIBRARY);
+  }
+
+  /** Writes a SoftHSM2 config with its token directory. */
+  public static void writeConfig(Path config, Path tokenDirectory) throws IOException {
+    Files.createDirectories(config.getParent());
+    Files.writeString(config, "directories.tokendir = " + tokenDirectory + "\n"
+        + "objectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+  }
+
+  public static synchronized SoftHsm2 get() {
+    Backends.requireInstalled("SoftHSM2", LIBRARY, Path.of("/usr/bin/softhsm2-util"));
+    if (instance == null) {
+      String conf = System.getenv("SOFTHSM2_CONF");
+      if (conf == null) {
+        throw new IllegalStateException("SOFTHSM2_CONF is not set; run the tests through Maven, whose surefire "
+            + "configuration sets it");
+      }
+      try {
+        instance = new SoftHsm2(Path.of(conf));
+      } catch (IOException | TokenException e) {
+        throw new IllegalStateException("cannot set up SoftHSM2: " + e.getMessage(), e);
+      }
+    }
+    return instance;
+  }
+
+  public TokenModule module() {
+    return module;
+  }
+
+  public Path config() {
+    return config;
+  }
+
+  /** A new, empty token with random user and SO PINs. */
+  public TestToken newToken(String prefix) {
+    String label = prefix + "-" + counter.incrementAndGet();
+    Path pins = directory.resolve("pins-" + label);
+    try {
+      Files.createDirectories(pins);
+      Path user = Backends.pinFile(pins, "user.pin", 6);
+      Path so = Backends.pinFile(pins, "so.pin", 8);
+      TestToken scratch = new TestToken("softhsm2", module, null, LIBRARY, null, user, so, Map.of());
+      TokenInfo info = module.initializeToken(label, scratch.soPins(), scratch.userPins());
+      return new TestToken("softhsm2", module, info, LIBRARY, null, user, so, Map.of("SOFTHSM2_CONF", config.toString()));
+    } catch (IOException | TokenException e) {
+      throw new IllegalStateException("cannot create SoftHSM2 token " + label + ": " + e.getMessage(), e);
+    }
+  }
+}
