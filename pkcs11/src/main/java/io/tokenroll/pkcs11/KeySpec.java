@@ -49,6 +49,18 @@ public record KeySpec(Type type, int bits, Curve curve) {
         "unknown key spec '" + text + "' (expected RSA-2048, RSA-3072, RSA-4096, EC-P256 or EC-P384)");
   }
 
+  /** The spec of an existing public key (RSA modulus size, or named curve). */
+  public static KeySpec of(java.security.PublicKey key) {
+    if (key instanceof java.security.interfaces.RSAPublicKey rsa) {
+      return rsa(rsa.getModulus().bitLength());
+    }
+    if (key instanceof java.security.interfaces.ECPublicKey) {
+      var alg = org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm();
+      return ec(Curve.fromOid(org.bouncycastle.asn1.ASN1ObjectIdentifier.getInstance(alg.getParameters())));
+    }
+    throw new IllegalArgumentException("unsupported key type " + key.getAlgorithm());
+  }
+
   @Override
   public String toString() {
     return type == Type.RSA ? "RSA-" + bits : "EC-" + curve.displayName().replace("-", "");

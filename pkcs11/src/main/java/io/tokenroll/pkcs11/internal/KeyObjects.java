@@ -84,7 +84,7 @@ final class KeyObjects {
       throw new TokenUnsupportedException(session.info().describe() + " cannot sign " + algorithm.jcaName());
     }
     PublicKey publicKey = publicKey(id);
-    KeySpec spec = PublicKeys.specOf(publicKey);
+    KeySpec spec = KeySpec.of(publicKey);
     if (spec.type() != algorithm.keyType()) {
       throw new TokenUnsupportedException("key " + id + " is " + spec + "; it cannot sign " + algorithm.jcaName());
     }
@@ -162,7 +162,7 @@ final class KeyObjects {
       pub = AttributeVector.newRSAPublicKey().modulus(rsaPub.getModulus()).publicExponent(rsaPub.getPublicExponent())
           .verify(true).encrypt(true).wrap(true);
     } else if (key instanceof ECPrivateKey ec) {
-      KeySpec spec = PublicKeys.specOf(publicKey);
+      KeySpec spec = KeySpec.of(publicKey);
       byte[] params = KeyPairs.encodedOid(spec.curve());
       priv = AttributeVector.newECPrivateKey().ecParams(params)
           .value(org.bouncycastle.util.BigIntegers.asUnsignedByteArray((spec.bits() + 7) / 8, ec.getS()))

@@ -1,14 +1,11 @@
 package io.tokenroll.pkcs11.internal;
 
 import io.tokenroll.pkcs11.Curve;
-import io.tokenroll.pkcs11.KeySpec;
 import java.io.IOException;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -44,16 +41,5 @@ final class PublicKeys {
     } catch (IOException | IllegalArgumentException e) {
       throw new GeneralSecurityException("token returned an unreadable EC public key", e);
     }
-  }
-
-  static KeySpec specOf(PublicKey key) {
-    if (key instanceof RSAPublicKey rsa) {
-      return KeySpec.rsa(rsa.getModulus().bitLength());
-    }
-    if (key instanceof ECPublicKey) {
-      AlgorithmIdentifier alg = SubjectPublicKeyInfo.getInstance(key.getEncoded()).getAlgorithm();
-      return KeySpec.ec(Curve.fromOid(ASN1ObjectIdentifier.getInstance(alg.getParameters())));
-    }
-    throw new IllegalArgumentException("unsupported key type " + key.getAlgorithm());
   }
 }

@@ -1,0 +1,43 @@
+package io.tokenroll.agent.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** Every tokenroll command: results to stdout (table or JSON), diagnostics to stderr, an exit code. */
+public abstract class BaseCommand implements Callable<Integer> {
+  @Spec
+  protected CommandSpec spec;
+
+  @Mixin
+  protected OutputOptions output;
+
+  protected PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  /** A diagnostic line on stderr. */
+  protected void note(String message) {
+    PrintWriter err = spec.commandLine().getErr();
+    err.println(message);
+    err.flush();
+  }
+
+  protected boolean json() {
+    return output.json();
+  }
+
+  protected void printJson(Object value) {
+    out().println(Output.json(value));
+    out().flush();
+  }
+
+  @Override
+  public final Integer call() throws Exception {
+    return run();
+  }
+
+  protected abstract int run() throws Exception;
+}

@@ -1,0 +1,12 @@
+package io.tokenroll.agent.cli;
+
+/** Entry point of the agent's CLI (the assembled distribution has its own, which adds cmserver and demo). */
+public final class Main {
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    Cli.setVerbose(false);
+    System.exit(Cli.commandLine().execute(args));
+  }
+}

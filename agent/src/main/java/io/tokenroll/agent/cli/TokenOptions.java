@@ -1,0 +1,91 @@
+package io.tokenroll.agent.cli;
+
+import io.tokenroll.pkcs11.Pkcs11Uri;
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenModule;
+import io.tokenroll.pkcs11.TokenSession;
+import io.tokenroll.pkcs11.pin.PinSource;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * Which library and token to use, and where the PIN comes from. Each can be given as an option, inside the
+ * PKCS#11 URI ({@code module-path=}, {@code pin-source=}) or in the environment (TOKENROLL_MODULE,
+ * TOKENROLL_MODULE_ARGS, TOKENROLL_TOKEN, TOKENROLL_PIN_SOURCE); options win. There is no PIN option.
+ */
+public final class TokenOptions {
+  public static final Path DEFAULT_MODULE = Path.of("/usr/lib/softhsm/libsofthsm2.so");
+
+  @Option(names = {"-m", "--module"}, paramLabel = "<library>",
+      description = "PKCS#11 library (default: $TOKENROLL_MODULE, else ${DEFAULT-VALUE}).")
+  Path module;
+
+  @Option(names = "--module-args", paramLabel = "<string>",
+      description = "Initialisation string for libraries that need one (NSS softoken: configdir='sql:/path' …).")
+  String moduleArgs;
+
+  @Option(names = {"-t", "--token"}, paramLabel = "<uri>",
+      description = "The token: a PKCS#11 URI (pkcs11:token=<label>;serial=<serial>) or just its label. "
+          + "May be omitted when exactly one token is present.")
+  String token;
+
+  @Option(names = "--pin-source", paramLabel = "<source>",
+      description = "Where the user PIN comes from: file:<path>, env:<VARIABLE>, prompt or pinpad. "
+          + "Never the PIN itself.")
+  String pinSource;
+
+  public Pkcs11Uri uri() {
+    String t = token != null ? token : System.getenv("TOKENROLL_TOKEN");
+    if (t == null || t.isBlank()) {
+      return Pkcs11Uri.parse("pkcs11:");
+    }
+    return t.regionMatches(true, 0, "pkcs11:", 0, 7) ? Pkcs11Uri.parse(t)
+        : Pkcs11Uri.parse("pkcs11:").withPathAttribute("token", t);
+  }
+
+  public Path library() {
+    if (module != null) {
+      return module;
+    }
+    String fromUri = uri().modulePath();
+    if (fromUri != null) {
+      return Path.of(fromUri);
+    }
+    String env = System.getenv("TOKENROLL_MODULE");
+    return env != null && !env.isBlank() ? Path.of(env) : DEFAULT_MODULE;
+  }
+
+  public String moduleArgs() {
+    return moduleArgs != null ? moduleArgs : System.getenv("TOKENROLL_MODULE_ARGS");
+  }
+
+  /** The PIN source, or a no-echo prompt when none is configured and a terminal is there. */
+  public PinSource pins() {
+    String spec = pinSource != null ? pinSource : uri().pinSource();
+    if (spec == null) {
+      spec = System.getenv("TOKENROLL_PIN_SOURCE");
+    }
+    if (spec == null) {
+      if (System.console() == null) {
+        throw new CliException(ExitCodes.INVALID_INPUT,
+            "no PIN source: give --pin-source file:<path>, env:<VARIABLE> or pinpad (no terminal to prompt on)");
+      }
+      spec = "prompt";
+    }
+    return PinSource.parse(spec);
+  }
+
+  public boolean hasPinSource() {
+    return pinSource != null || uri().pinSource() != null || System.getenv("TOKENROLL_PIN_SOURCE") != null;
+  }
+
+  public TokenModule loadModule() throws TokenException {
+    String args = moduleArgs();
+    return args == null || args.isBlank() ? TokenModule.load(library()) : TokenModule.load(library(), args);
+  }
+
+  /** Opens the selected token and logs in once. */
+  public TokenSession openLoggedIn(TokenModule module) throws TokenException {
+    return module.open(uri(), pins());
+  }
+}
