@@ -76,7 +76,8 @@ public final class Pkcs11Uri {
       throw new IllegalArgumentException("PKCS#11 URI attribute without a value: '" + attr + "'");
     }
     String name = attr.substring(0, eq).toLowerCase(Locale.ROOT);
-    String value = decode(attr.substring(eq + 1));
+    // CKA_ID is binary: keep its bytes one char each; every other value is UTF-8 text
+    String value = decode(attr.substring(eq + 1), name.equals("id"));
     if (name.equals("pin-value")) {
       throw new IllegalArgumentException(
           "pin-value is not accepted: give the PIN with pin-source=file:<path>, env:<VAR>, prompt or pinpad");
@@ -94,7 +95,7 @@ public final class Pkcs11Uri {
     }
   }
 
-  private static String decode(String s) {
+  private static String decode(String s, boolean binary) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -113,7 +114,7 @@ public final class Pkcs11Uri {
         out.write(b, 0, b.length);
       }
     }
-    return out.toString(StandardCharsets.UTF_8);
+    return out.toString(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
   }
 
   /** Percent-encodes a value; ids are encoded byte by byte, other values keep RFC 7512's readable characters. */

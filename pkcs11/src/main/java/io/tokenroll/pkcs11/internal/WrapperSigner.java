@@ -1,5 +1,6 @@
 package io.tokenroll.pkcs11.internal;
 
+import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKR_USER_ALREADY_LOGGED_IN;
 import static org.xipki.pkcs11.wrapper.PKCS11Constants.CKU_CONTEXT_SPECIFIC;
 
 import io.tokenroll.pkcs11.KeyRef;
@@ -11,6 +12,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import org.xipki.pkcs11.wrapper.Mechanism;
+import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.params.RSA_PKCS_PSS_PARAMS;
 
 /**
@@ -54,6 +56,11 @@ final class WrapperSigner implements TokenSigner {
       s.signInit(mechanism, keyHandle);
       try (Pin pin = owner.contextSpecificPin()) {
         s.login(CKU_CONTEXT_SPECIFIC, pin.chars());
+      } catch (PKCS11Exception e) {
+        // NSS keeps the attribute but does not implement context-specific login: the user login suffices there
+        if (e.getErrorCode() != CKR_USER_ALREADY_LOGGED_IN) {
+          throw e;
+        }
       }
       return s.sign(input);
     });

@@ -33,8 +33,8 @@ public interface PinSource {
       path = path.substring(2); // file:///path form
     }
     if (!path.startsWith("/") && !path.startsWith(".")) {
-      throw new IllegalArgumentException("unknown pin source '" + spec
-          + "' (use file:<path>, env:<VARIABLE>, prompt or pinpad)");
+      // not echoed: a PIN typed here by mistake must not end up in logs
+      throw new IllegalArgumentException("unknown pin source (use file:<path>, env:<VARIABLE>, prompt or pinpad)");
     }
     return new FilePinSource(java.nio.file.Path.of(path));
   }

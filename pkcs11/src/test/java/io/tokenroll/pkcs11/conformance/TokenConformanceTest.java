@@ -197,6 +197,23 @@ public abstract class TokenConformanceTest {
   }
 
   @Test
+  void signer_alwaysAuthenticateKey_logsInForEverySignature() throws Exception {
+    GeneratedKey key = session.generateKeyPair(KeyTemplate.signing(KeySpec.parse("EC-P256"), "pin per use")
+        .withAlwaysAuthenticate(true));
+    TokenObject priv = session.find(ObjectQuery.byId(key.ref().id()).withClass(ObjectClass.PRIVATE_KEY)).get(0);
+    System.out.println(token.backend() + ": CKA_ALWAYS_AUTHENTICATE kept = " + priv.has(Flag.ALWAYS_AUTHENTICATE));
+    TokenSigner signer = session.signer(key.ref().id(), SignatureAlgorithm.SHA256_ECDSA);
+    for (int i = 0; i < 2; i++) {
+      byte[] data = ("signature " + i).getBytes();
+      Signature v = Signature.getInstance("SHA256withECDSA");
+      v.initVerify(key.publicKey());
+      v.update(data);
+      assertTrue(v.verify(signer.sign(data)), "signature " + i);
+    }
+    session.delete(ObjectQuery.byId(key.ref().id()));
+  }
+
+  @Test
   void signer_rsaKeyAskedForEcdsa_isRefused() {
     TokenException e = assertThrows(TokenException.class,
         () -> session.signer(key(KeySpec.rsa(2048)).ref().id(), SignatureAlgorithm.SHA256_ECDSA));

@@ -20,6 +20,12 @@ public final class MsOids {
   public static final String UPN = "1.3.6.1.4.1.311.20.2.3";
   /** szOID_KP_SMARTCARD_LOGON extended key usage. */
   public static final String SMARTCARD_LOGON = "1.3.6.1.4.1.311.20.2.2";
+  /** szOID_APPLICATION_CERT_POLICIES: the application-policies extension AD CS writes beside the EKUs. */
+  public static final String APPLICATION_CERT_POLICIES = "1.3.6.1.4.1.311.21.10";
+  /** id-cct-PKIResponse: the eContentType of a CMC Full PKI Response. */
+  public static final String PKI_RESPONSE = "1.3.6.1.5.5.7.12.3";
+  /** id-cmc-statusInfo: the CMC control carrying CMCStatusInfo. */
+  public static final String CMC_STATUS_INFO = "1.3.6.1.5.5.7.7.1";
   /** szOID_CERTSRV_CA_VERSION extension. */
   public static final String CA_VERSION = "1.3.6.1.4.1.311.21.1";
 
