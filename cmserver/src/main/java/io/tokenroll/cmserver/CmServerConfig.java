@@ -1,0 +1,216 @@
+package io.tokenroll.cmserver;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.MapperFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tokenroll.cmserver.ca.CaSettings;
+import io.tokenroll.cmserver.ca.CertTemplate;
+import io.tokenroll.cmserver.mimcm.ProfileTemplate;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * cmserver's configuration: where it listens, where it keeps state, the CA, the users and the templates. Immutable;
+ * {@code with…} methods return changed copies. {@link #defaults()} runs with no file; {@link #load(Path)} reads one
+ * JSON file whose sections replace the defaults' (docs/cmserver.md shows the format).
+ */
+public final class CmServerConfig {
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
+      .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS)
+      .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .build();
+
+  /** The configuration file's shape: every field optional, an absent one keeps the default. */
+  private record FileFormat(Boolean apiEnabled, String bind, Integer port, String hostName, Boolean plainHttp,
+      String stateDirectory, Integer threads, Integer maxBodyBytes, CaSettings ca, List<UserAccount> users,
+      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates) {
+  }
+
+  private final boolean apiEnabled;
+  private final String bindAddress;
+  private final int port;
+  private final String hostName;
+  private final boolean plainHttp;
+  private final Path stateDirectory;
+  private final int threads;
+  private final int maxBodyBytes;
+  private final CaSettings ca;
+  private final List<UserAccount> users;
+  private final List<CertTemplate> certificateTemplates;
+  private final List<ProfileTemplate> profileTemplates;
+
+  private CmServerConfig(boolean apiEnabled, String bindAddress, int port, String hostName, boolean plainHttp,
+      Path stateDirectory, int threads, int maxBodyBytes, CaSettings ca, List<UserAccount> users,
+      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates) {
+    if (port < 0 || port > 65535 || threads < 1 || maxBodyBytes < 1024) {
+      throw new IllegalArgumentException("port must be 0..65535, threads ≥ 1 and maxBodyBytes ≥ 1024");
+    }
+    this.apiEnabled = apiEnabled;
+    this.bindAddress = bindAddress;
+    this.port = port;
+    this.hostName = hostName;
+    this.plainHttp = plainHttp;
+    this.stateDirectory = stateDirectory;
+    this.threads = threads;
+    this.maxBodyBytes = maxBodyBytes;
+    this.ca = ca.withHostName(hostName);
+    this.users = List.copyOf(users);
+    this.certificateTemplates = List.copyOf(certificateTemplates);
+    this.profileTemplates = List.copyOf(profileTemplates);
+  }
+
+  /**
+   * Loopback port 8443, in-memory state, the built-in templates, and the users alice and bob (passwords generated
+   * at start, see {@link CmServer#generatedPassword(String)}).
+   */
+  public static CmServerConfig defaults() {
+    return new CmServerConfig(true, "127.0.0.1", 8443, "localhost", false, null,
+        Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 1 << 20, CaSettings.defaults(),
+        List.of(new UserAccount("alice", null, "alice@example.test"), new UserAccount("bob", null, "bob@example.test")),
+        BuiltInTemplates.certificateTemplates(), BuiltInTemplates.profileTemplates());
+  }
+
+  /** The defaults with the sections of a JSON configuration file laid over them. */
+  public static CmServerConfig load(Path file) throws IOException {
+    FileFormat f = JSON.readValue(file.toFile(), FileFormat.class);
+    CmServerConfig d = defaults();
+    return new CmServerConfig(or(f.apiEnabled, d.apiEnabled), or(f.bind, d.bindAddress), or(f.port, d.port),
+        or(f.hostName, d.hostName), or(f.plainHttp, d.plainHttp),
+        f.stateDirectory == null ? d.stateDirectory : file.toAbsolutePath().getParent().resolve(f.stateDirectory),
+        or(f.threads, d.threads), or(f.maxBodyBytes, d.maxBodyBytes), or(f.ca, d.ca), or(f.users, d.users),
+        or(f.certificateTemplates, d.certificateTemplates), or(f.profileTemplates, d.profileTemplates));
+  }
+
+  private static <T> T or(T value, T fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private CmServerConfig copy(boolean apiEnabled, String bindAddress, int port, String hostName, boolean plainHttp,
+      Path stateDirectory, List<UserAccount> users) {
+    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads,
+        maxBodyBytes, ca, users, certificateTemplates, profileTemplates);
+  }
+
+  /** 0 picks a free port. */
+  public CmServerConfig withPort(int newPort) {
+    return copy(apiEnabled, bindAddress, newPort, hostName, plainHttp, stateDirectory, users);
+  }
+
+  /** null keeps everything in memory; a directory keeps the databases, CA keys and credentials across restarts. */
+  public CmServerConfig withStateDirectory(Path directory) {
+    return copy(apiEnabled, bindAddress, port, hostName, plainHttp, directory, users);
+  }
+
+  /** Adds a user, or replaces the one with the same name (case-insensitive). */
+  public CmServerConfig withUser(String name, String password, String upn) {
+    List<UserAccount> list = new ArrayList<>(users);
+    list.removeIf(u -> u.name().equalsIgnoreCase(name));
+    list.add(new UserAccount(name, password, upn));
+    return copy(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, list);
+  }
+
+  public CmServerConfig withBindAddress(String address) {
+    return copy(apiEnabled, address, port, hostName, plainHttp, stateDirectory, users);
+  }
+
+  /** The DNS name in the CA config string and in the TLS certificate's SANs (besides 127.0.0.1 and localhost). */
+  public CmServerConfig withHostName(String name) {
+    return copy(apiEnabled, bindAddress, port, name, plainHttp, stateDirectory, users);
+  }
+
+  /** MIM's {@code Clm.WebApi.Enabled}: when false every CM API route answers 404. */
+  public CmServerConfig withApiEnabled(boolean enabled) {
+    return copy(enabled, bindAddress, port, hostName, plainHttp, stateDirectory, users);
+  }
+
+  /** Plain HTTP instead of HTTPS; refused at start unless the bind address is a loopback address. */
+  public CmServerConfig withPlainHttp(boolean plain) {
+    return copy(apiEnabled, bindAddress, port, hostName, plain, stateDirectory, users);
+  }
+
+  public CmServerConfig withCa(CaSettings settings) {
+    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads,
+        maxBodyBytes, settings, users, certificateTemplates, profileTemplates);
+  }
+
+  /** Adds a profile template, or replaces the one with the same UUID. */
+  public CmServerConfig withProfileTemplate(ProfileTemplate template) {
+    List<ProfileTemplate> list = new ArrayList<>(profileTemplates);
+    list.removeIf(t -> t.uuid().equals(template.uuid()));
+    list.add(template);
+    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads,
+        maxBodyBytes, ca, users, certificateTemplates, list);
+  }
+
+  /** Adds a CA certificate template, or replaces the one with the same common name. */
+  public CmServerConfig withCertificateTemplate(CertTemplate template) {
+    List<CertTemplate> list = new ArrayList<>(certificateTemplates);
+    list.removeIf(t -> t.commonName().equalsIgnoreCase(template.commonName()));
+    list.add(template);
+    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads,
+        maxBodyBytes, ca, users, list, profileTemplates);
+  }
+
+  public CmServerConfig withMaxBodyBytes(int bytes) {
+    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads, bytes,
+        ca, users, certificateTemplates, profileTemplates);
+  }
+
+  public CmServerConfig withThreads(int count) {
+    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, count,
+        maxBodyBytes, ca, users, certificateTemplates, profileTemplates);
+  }
+
+  public boolean apiEnabled() {
+    return apiEnabled;
+  }
+
+  public String bindAddress() {
+    return bindAddress;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public String hostName() {
+    return hostName.toLowerCase(Locale.ROOT);
+  }
+
+  public boolean plainHttp() {
+    return plainHttp;
+  }
+
+  public Path stateDirectory() {
+    return stateDirectory;
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  public int maxBodyBytes() {
+    return maxBodyBytes;
+  }
+
+  public CaSettings ca() {
+    return ca;
+  }
+
+  public List<UserAccount> users() {
+    return users;
+  }
+
+  public List<CertTemplate> certificateTemplates() {
+    return certificateTemplates;
+  }
+
+  public List<ProfileTemplate> profileTemplates() {
+    return profileTemplates;
+  }
+}
