@@ -79,7 +79,11 @@ final class KeyPairs {
 
   /** Reads the public key of a public-key object, or of an RSA private-key object (modulus and exponent). */
   static PublicKey read(Session s, long handle) throws PKCS11Exception, GeneralSecurityException {
-    long keyType = s.getAttrValues(handle, CKA_KEY_TYPE).keyType();
+    return read(s, handle, s.getAttrValues(handle, CKA_KEY_TYPE).keyType());
+  }
+
+  /** Reads a public key whose type is already known (saves a C_GetAttributeValue on a fresh key). */
+  static PublicKey read(Session s, long handle, long keyType) throws PKCS11Exception, GeneralSecurityException {
     if (keyType == CKK_RSA) {
       AttributeVector v = s.getAttrValues(handle, CKA_MODULUS, CKA_PUBLIC_EXPONENT);
       return PublicKeys.rsa(v.modulus(), v.publicExponent());

@@ -29,6 +29,7 @@ final class WrapperSigner implements TokenSigner {
   private final boolean alwaysAuthenticate;
   private final boolean hashOnHost;
   private final Mechanism mechanism;
+  private final String action;
 
   WrapperSigner(WrapperSession owner, long keyHandle, KeyRef key, PublicKey publicKey, SignatureAlgorithm algorithm,
                 boolean alwaysAuthenticate, boolean combinedAvailable) {
@@ -44,12 +45,13 @@ final class WrapperSigner implements TokenSigner {
         ? new Mechanism(code, new RSA_PKCS_PSS_PARAMS(Mechanisms.digestMechanism(algorithm),
             Mechanisms.mgf(algorithm), algorithm.digestLength()))
         : new Mechanism(code);
+    this.action = "signing with key " + key;
   }
 
   @Override
   public byte[] sign(byte[] data) throws TokenException {
     byte[] input = hashOnHost ? hostInput(data) : data;
-    byte[] signature = owner.withSession("signing with key " + key, s -> {
+    byte[] signature = owner.withSession(action, s -> {
       if (!alwaysAuthenticate) {
         return s.signSingle(mechanism, keyHandle, input);
       }

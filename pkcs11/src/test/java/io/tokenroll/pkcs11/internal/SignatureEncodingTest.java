@@ -23,6 +23,28 @@ class SignatureEncodingTest {
   }
 
   @Test
+  void ecdsaToDer_matchesBouncyCastleForRandomAndEdgeValues() throws Exception {
+    java.util.Random random = new java.util.Random(42);
+    for (int size : new int[] {32, 48, 66}) {
+      for (int i = 0; i < 500; i++) {
+        byte[] raw = new byte[2 * size];
+        random.nextBytes(raw);
+        if (i % 5 == 0) {
+          java.util.Arrays.fill(raw, 0, size / 2, (byte) 0); // short r
+        }
+        if (i % 7 == 0) {
+          java.util.Arrays.fill(raw, size, 2 * size, (byte) 0); // s = 0
+        }
+        BigInteger r = new BigInteger(1, java.util.Arrays.copyOfRange(raw, 0, size));
+        BigInteger s = new BigInteger(1, java.util.Arrays.copyOfRange(raw, size, 2 * size));
+        byte[] expected = new org.bouncycastle.asn1.DERSequence(new org.bouncycastle.asn1.ASN1Encodable[] {
+            new ASN1Integer(r), new ASN1Integer(s)}).getEncoded();
+        assertArrayEquals(expected, SignatureEncoding.ecdsaToDer(raw), "size " + size + " case " + i);
+      }
+    }
+  }
+
+  @Test
   void digestInfo_isTheRfc8017Prefix() {
     byte[] digest = new byte[32];
     assertEquals("3031300d060960864801650304020105000420" + "00".repeat(32),
