@@ -216,6 +216,12 @@ public final class CertificateAuthority {
     }
   }
 
+  /** Issues the server's TLS certificate (not recorded in the CA database: it is remade at every start). */
+  public X509Certificate tlsServerCertificate(PublicKey key, List<String> dnsNames, List<String> ipAddresses)
+      throws GeneralSecurityException {
+    return LeafCertificates.tlsServer(keys, key, dnsNames, ipAddresses);
+  }
+
   public CaHierarchy keys() {
     return keys;
   }

@@ -2,7 +2,6 @@ package io.tokenroll.cmserver.ca;
 
 import io.tokenroll.protocol.certsrv.MsOids;
 import java.io.IOException;
-import java.math.BigInteger;
 import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.security.cert.X509Certificate;
@@ -139,7 +138,26 @@ final class LeafCertificates {
     return null;
   }
 
-  static BigInteger serialOf(X509Certificate cert) {
-    return cert.getSerialNumber();
+  /** The server's own TLS certificate: serverAuth, SANs for its DNS names and IP addresses, valid 90 days. */
+  static X509Certificate tlsServer(CaHierarchy ca, PublicKey key, List<String> dnsNames, List<String> ipAddresses)
+      throws GeneralSecurityException {
+    try {
+      Instant now = Instant.now();
+      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.issuing(), Serials.next(),
+          Date.from(now.minus(Duration.ofMinutes(10))), Date.from(now.plus(Duration.ofDays(90))),
+          new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.CN, dnsNames.get(0)).build(), key);
+      JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+      b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
+      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.issuing()));
+      b.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyAgreement));
+      b.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth));
+      ASN1EncodableVector names = new ASN1EncodableVector();
+      dnsNames.forEach(n -> names.add(new GeneralName(GeneralName.dNSName, n)));
+      ipAddresses.forEach(ip -> names.add(new GeneralName(GeneralName.iPAddress, ip)));
+      b.addExtension(Extension.subjectAlternativeName, false, new DERSequence(names));
+      return CaHierarchy.certificate(b.build(ca.signer()).getEncoded());
+    } catch (IOException e) {
+      throw new GeneralSecurityException("cannot build the TLS certificate", e);
+    }
   }
 }

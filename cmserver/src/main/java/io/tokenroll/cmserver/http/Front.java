@@ -1,0 +1,197 @@
+package io.tokenroll.cmserver.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import com.sun.net.httpserver.HttpsExchange;
+import io.tokenroll.cmserver.UserAccount;
+import io.tokenroll.cmserver.faults.CmFaults;
+import io.tokenroll.cmserver.faults.Fault;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The one handler behind the HTTP(S) server: reads the request within the size limit, applies an armed fault,
+ * picks the application by path prefix, authenticates, calls it, and turns refusals and failures into that
+ * application's error format. Unexpected failures are logged with a correlation id, which is also the only detail
+ * the client sees: never a stack trace.
+ */
+public final class Front implements HttpHandler {
+  private static final Logger LOG = Logger.getLogger(Front.class.getName());
+
+  private final List<Application> applications;
+  private final Authenticator users;
+  private final Map<String, UserAccount> admins;
+  private final CmFaults faults;
+  private final int maxBodyBytes;
+
+  public Front(List<Application> applications, Authenticator users, Map<String, UserAccount> admins,
+      CmFaults faults, int maxBodyBytes) {
+    this.applications = List.copyOf(applications);
+    this.users = users;
+    this.admins = Map.copyOf(admins);
+    this.faults = faults;
+    this.maxBodyBytes = maxBodyBytes;
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    String correlationId = UUID.randomUUID().toString();
+    try (ex) {
+      String method = ex.getRequestMethod();
+      String path = ex.getRequestURI().getPath();
+      Optional<Fault> fault = faults.take(method, path);
+      if (fault.isPresent() && fault.get() instanceof Fault.Drop) {
+        return; // Closing an exchange whose headers were never sent closes the connection.
+      }
+      Application app = application(path);
+      byte[] body = readBody(ex);
+      if (body == null) {
+        send(ex, errorOf(app, 413, "The request body is larger than " + maxBodyBytes + " bytes.", correlationId)
+            .withHeader("Connection", "close"));
+        return;
+      }
+      if (fault.isPresent() && fault.get() instanceof Fault.Delay d) {
+        Thread.sleep(d.delay().toMillis());
+      }
+      if (fault.isPresent() && fault.get() instanceof Fault.Replace r) {
+        send(ex, Response.bytes(r.status(), r.contentType(), r.body()));
+        return;
+      }
+      Response response = answer(ex, app, method, path, body, correlationId);
+      if (fault.isPresent() && fault.get() instanceof Fault.Transform t) {
+        response = response.withBody(t.transform().apply(response.body() == null ? new byte[0] : response.body()));
+      }
+      send(ex, response);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Response answer(HttpExchange ex, Application app, String method, String path, byte[] body,
+      String correlationId) {
+    if (app == null) {
+      return Response.html(404, "<html><body><h2>404 - File or directory not found.</h2></body></html>");
+    }
+    String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+    try {
+      Request request = new Request(method, path, parseQuery(ex.getRequestURI().getRawQuery()),
+          isForm(contentType) ? parseQuery(new String(body, StandardCharsets.ISO_8859_1)) : Map.of(), body,
+          contentType, null, correlationId);
+      UserAccount user = authenticate(ex, app);
+      if (user == null && !app.anonymousAllowed(request)) {
+        return errorOf(app, 401, "Access is denied due to invalid credentials.", correlationId)
+            .withHeader("WWW-Authenticate", "Basic realm=\"" + app.realm() + "\"");
+      }
+      return app.handle(request.withUser(user));
+    } catch (HttpError e) {
+      return errorOf(app, e.status(), e.getMessage(), correlationId);
+    } catch (Exception | StackOverflowError e) {
+      LOG.log(Level.WARNING, "request " + method + " " + path + " failed, correlation id " + correlationId, e);
+      return errorOf(app, 500, "An error has occurred.", correlationId);
+    }
+  }
+
+  private UserAccount authenticate(HttpExchange ex, Application app) {
+    String authorization = ex.getRequestHeaders().getFirst("Authorization");
+    if (app.audience() == Application.Audience.ADMIN) {
+      return authorization == null ? null : Authenticator.basic(authorization, admins);
+    }
+    return users.authenticate(authorization, ex instanceof HttpsExchange https ? https.getSSLSession() : null);
+  }
+
+  private static Response errorOf(Application app, int status, String message, String correlationId) {
+    if (app == null) {
+      return Response.html(status, "<html><body><h2>" + status + " - " + message + "</h2></body></html>");
+    }
+    return app.error(status, message, correlationId);
+  }
+
+  private Application application(String path) {
+    String lower = path.toLowerCase(Locale.ROOT);
+    for (Application a : applications) {
+      String prefix = a.prefix();
+      if (lower.startsWith(prefix) || lower.equals(prefix.substring(0, prefix.length() - 1))) {
+        return a;
+      }
+    }
+    return null;
+  }
+
+  /** The body, or null when it is larger than the limit. */
+  private byte[] readBody(HttpExchange ex) throws IOException {
+    String length = ex.getRequestHeaders().getFirst("Content-Length");
+    if (length != null) {
+      try {
+        if (Long.parseLong(length.trim()) > maxBodyBytes) {
+          return null;
+        }
+      } catch (NumberFormatException e) {
+        return null;
+      }
+    }
+    try (InputStream in = ex.getRequestBody()) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream();
+      byte[] buf = new byte[8192];
+      for (int n; (n = in.read(buf)) > 0; ) {
+        out.write(buf, 0, n);
+        if (out.size() > maxBodyBytes) {
+          return null;
+        }
+      }
+      return out.toByteArray();
+    }
+  }
+
+  private static boolean isForm(String contentType) {
+    return contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/x-www-form-urlencoded");
+  }
+
+  /** Query or form parameters; names lower-cased, the first value of a repeated name wins. */
+  static Map<String, String> parseQuery(String raw) {
+    Map<String, String> out = new HashMap<>();
+    if (raw == null || raw.isEmpty()) {
+      return out;
+    }
+    for (String pair : raw.split("&")) {
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      out.putIfAbsent(name.toLowerCase(Locale.ROOT), value);
+    }
+    return out;
+  }
+
+  private static String decode(String s) {
+    try {
+      return URLDecoder.decode(s, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw HttpError.badRequest("The request is invalid. Malformed URL encoding.");
+    }
+  }
+
+  private static void send(HttpExchange ex, Response r) throws IOException {
+    r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    if (r.contentType() != null) {
+      ex.getResponseHeaders().set("Content-Type", r.contentType());
+    }
+    boolean empty = r.body() == null || r.body().length == 0 || r.status() == 204;
+    ex.sendResponseHeaders(r.status(), empty ? -1 : r.body().length);
+    if (!empty) {
+      try (OutputStream out = ex.getResponseBody()) {
+        out.write(r.body());
+      }
+    }
+  }
+}
