@@ -19,6 +19,7 @@ import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.DERGeneralizedTime;
+import org.bouncycastle.asn1.DERNull;
 import org.bouncycastle.asn1.DEROctetString;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERSet;
@@ -26,6 +27,8 @@ import org.bouncycastle.asn1.DERUTF8String;
 import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAttributeTableGenerator;
 import org.bouncycastle.cms.CMSException;
@@ -134,7 +137,8 @@ public final class CmcResponses {
       throws GeneralSecurityException {
     try {
       CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-      SignerInfoGenerator signer = new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build())
+      SignerInfoGenerator signer = new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build(),
+          CmcResponses::rsaEncryptionForPkcs1)
           .setSignedAttributeGenerator(CmcResponses::contentTypeAndDigestOnly)
           .build(ca.signer(), ca.issuing());
       gen.addSignerInfoGenerator(signer);
@@ -144,6 +148,13 @@ public final class CmcResponses {
     } catch (IOException | CMSException | OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign the CMC response", e);
     }
+  }
+
+  // Windows names a PKCS#1 v1.5 signer's algorithm plain rsaEncryption (the digest is in digestAlgorithm).
+  private static AlgorithmIdentifier rsaEncryptionForPkcs1(AlgorithmIdentifier signatureAlgorithm) {
+    String oid = signatureAlgorithm.getAlgorithm().getId();
+    return oid.startsWith("1.2.840.113549.1.1.") && !oid.equals("1.2.840.113549.1.1.10")
+        ? new AlgorithmIdentifier(PKCSObjectIdentifiers.rsaEncryption, DERNull.INSTANCE) : signatureAlgorithm;
   }
 
   // AD CS signs exactly these two attributes; BouncyCastle's default would add signingTime and algorithm protection.

@@ -46,6 +46,11 @@ public final class CmStore {
     return templates.get(uuid);
   }
 
+  /** Every user's requests, for the admin list. */
+  public List<Stored.CmRequest> requestsOfAllUsers() throws SQLException {
+    return requests.all();
+  }
+
   /** Runs {@code work} holding the lock of {@code id}. */
   public <T> T locked(UUID id, SqlWork<T> work) throws SQLException {
     ReentrantLock lock = stripes[Math.floorMod(id.hashCode(), stripes.length)];

@@ -1,0 +1,126 @@
+package io.tokenroll.cmserver;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Properties;
+
+/**
+ * The files cmserver keeps beside its database: {@code credentials.properties} (mode 0600: the admin password and
+ * the passwords it generated for users configured without one), {@code endpoint} (the running server's base URL,
+ * for the admin commands) and {@code ca-root.pem}. Without a state directory the credentials live in memory only.
+ */
+public final class StateFiles {
+  public static final String ADMIN_USER = "cmserver-admin";
+  static final String CREDENTIALS = "credentials.properties";
+  static final String ENDPOINT = "endpoint";
+  static final String ROOT_PEM = "ca-root.pem";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final Path directory;
+  private final Properties credentials = new Properties();
+
+  private StateFiles(Path directory) {
+    this.directory = directory;
+  }
+
+  static StateFiles open(Path directory) throws IOException {
+    StateFiles s = new StateFiles(directory);
+    if (directory != null) {
+      Files.createDirectories(directory);
+      Path file = directory.resolve(CREDENTIALS);
+      if (Files.exists(file)) {
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+          s.credentials.load(r);
+        }
+      }
+    }
+    return s;
+  }
+
+  /** The stored password for {@code key}, generated and stored on first use. */
+  synchronized String password(String key) throws IOException {
+    String pw = credentials.getProperty(key);
+    if (pw == null) {
+      byte[] b = new byte[18];
+      RANDOM.nextBytes(b);
+      pw = Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+      credentials.setProperty(key, pw);
+      save();
+    }
+    return pw;
+  }
+
+  private void save() throws IOException {
+    if (directory == null) {
+      return;
+    }
+    Path tmp = directory.resolve(CREDENTIALS + ".tmp");
+    Files.deleteIfExists(tmp);
+    try {
+      Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    } catch (UnsupportedOperationException e) {
+      Files.createFile(tmp);
+    }
+    try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+      credentials.store(w, "cmserver generated credentials: keep private");
+    }
+    Files.move(tmp, directory.resolve(CREDENTIALS), StandardCopyOption.REPLACE_EXISTING,
+        StandardCopyOption.ATOMIC_MOVE);
+  }
+
+  void writeEndpoint(String baseUri, String rootPem) throws IOException {
+    if (directory != null) {
+      Files.writeString(directory.resolve(ENDPOINT), baseUri + "\n", StandardCharsets.UTF_8);
+      Files.writeString(directory.resolve(ROOT_PEM), rootPem, StandardCharsets.UTF_8);
+    }
+  }
+
+  void clearEndpoint() {
+    if (directory != null) {
+      try {
+        Files.deleteIfExists(directory.resolve(ENDPOINT));
+      } catch (IOException e) {
+        // A stale endpoint file only misleads the admin commands into a connection error.
+      }
+    }
+  }
+
+  /** Where the credentials are kept, or null in memory mode. */
+  Path credentialsFile() {
+    return directory == null ? null : directory.resolve(CREDENTIALS);
+  }
+
+  /** Reads a state directory's admin password, for the admin commands. */
+  public static String adminPassword(Path directory) throws IOException {
+    Properties p = new Properties();
+    try (Reader r = Files.newBufferedReader(directory.resolve(CREDENTIALS), StandardCharsets.UTF_8)) {
+      p.load(r);
+    }
+    String pw = p.getProperty(ADMIN_USER);
+    if (pw == null) {
+      throw new IOException("no admin credential in " + directory.resolve(CREDENTIALS));
+    }
+    return pw;
+  }
+
+  /** The base URL the server running on {@code directory} wrote at start. */
+  public static String endpoint(Path directory) throws IOException {
+    Path file = directory.resolve(ENDPOINT);
+    if (!Files.exists(file)) {
+      throw new IOException("no cmserver is running on " + directory + " (" + file + " is missing)");
+    }
+    return Files.readString(file, StandardCharsets.UTF_8).trim();
+  }
+
+  public static Path rootCertificate(Path directory) {
+    return directory.resolve(ROOT_PEM);
+  }
+}
