@@ -44,7 +44,7 @@ import org.junit.jupiter.api.Test;
  * the field names and JSON types of MIM's example response, and its Pkcs7 the ASN.1 layout of MIM's CMC response.
  */
 class ContractTest {
-  private static final Path VECTORS = Path.of(System.getProperty("vectors.dir", "../../shared/vectors"));
+  private static final Path VECTORS = Path.of("src/test/resources/vectors");
   private static CmServer server;
   private static TestClient alice;
 

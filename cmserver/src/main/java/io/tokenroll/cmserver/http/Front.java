@@ -129,12 +129,16 @@ public final class Front implements HttpHandler {
     return null;
   }
 
-  /** The body, or null when it is larger than the limit. */
+  /**
+   * The body, or null when it is larger than the limit. An oversized body is still read and dropped (up to a hard
+   * cap), so the client gets its 413 rather than a reset connection.
+   */
   private byte[] readBody(HttpExchange ex) throws IOException {
+    long drainCap = Math.max(16L << 20, 4L * maxBodyBytes);
     String length = ex.getRequestHeaders().getFirst("Content-Length");
     if (length != null) {
       try {
-        if (Long.parseLong(length.trim()) > maxBodyBytes) {
+        if (Long.parseLong(length.trim()) > drainCap) {
           return null;
         }
       } catch (NumberFormatException e) {
@@ -144,13 +148,14 @@ public final class Front implements HttpHandler {
     try (InputStream in = ex.getRequestBody()) {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];
-      for (int n; (n = in.read(buf)) > 0; ) {
-        out.write(buf, 0, n);
-        if (out.size() > maxBodyBytes) {
-          return null;
+      long total = 0;
+      for (int n; (n = in.read(buf)) > 0 && total <= drainCap; ) {
+        total += n;
+        if (total <= maxBodyBytes) {
+          out.write(buf, 0, n);
         }
       }
-      return out.toByteArray();
+      return total > maxBodyBytes ? null : out.toByteArray();
     }
   }
 

@@ -1,0 +1,108 @@
+package io.tokenroll.cmserver;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Malformed and malicious input gets a 4xx with a message (never a stack trace), and the server stays up. */
+class HostileInputTest {
+  private static CmServer server;
+  private static TestClient alice;
+
+  @BeforeAll
+  static void start() throws Exception {
+    server = CmServer.start(Servers.config().withMaxBodyBytes(64 * 1024));
+    alice = Servers.alice(server);
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @AfterEach
+  void serverStillAnswers() throws Exception {
+    assertEquals(200, alice.api("GET", "profiletemplates", null).statusCode());
+  }
+
+  private static void assertRefused(int status, HttpResponse<byte[]> r, String expectedText) throws Exception {
+    assertEquals(status, r.statusCode(), TestClient.text(r));
+    JsonNode body = TestClient.json(r);
+    String message = body.get("Message").asText();
+    assertTrue(message.contains(expectedText), message);
+    assertTrue(message.contains("Correlation id"), message);
+    assertFalse(TestClient.text(r).contains("at io.tokenroll"), "no stack trace");
+  }
+
+  @Test
+  void malformedJson() throws Exception {
+    assertRefused(400, alice.api("POST", "requests", "{\"type\": \"Enroll\", "), "not valid JSON");
+    assertRefused(400, alice.api("POST", "requests", "[1,2,3]"), "JSON object");
+    assertRefused(400, alice.api("POST", "requests", Map.of("type", "Teleport", "datacollection", "[]",
+        "comment", "")), "type");
+    assertRefused(400, alice.api("POST", "requests", Map.of("type", "Enroll", "datacollection", "[]",
+        "profiletemplateuuid", "not-a-guid", "comment", "")), "GUID");
+    assertRefused(400, alice.api("POST", "requests", Map.of("type", "Enroll", "datacollection", "[]",
+        "profiletemplateuuid", BuiltInTemplates.SMART_CARD_LOGON.toString())), "comment");
+    assertRefused(400, alice.api("POST", "requests", Map.of("type", "Enroll", "datacollection", "[]",
+        "profiletemplateuuid", BuiltInTemplates.SMART_CARD_LOGON.toString(), "comment", "", "priority", "high")),
+        "priority");
+    UUID id = Flows.enroll(alice, BuiltInTemplates.SMART_CARD_LOGON);
+    assertRefused(400, alice.api("POST", "requests/" + id + "/certificatedata", "{\"certificaterequests\": 5}"),
+        "certificaterequests");
+    assertRefused(403, alice.api("POST", "requests", Map.of("type", "Unblock", "datacollection", "[]",
+        "profiletemplateuuid", BuiltInTemplates.SOFTWARE_USER.toString(), "comment", "")), "not enabled");
+  }
+
+  @Test
+  void brokenBase64() throws Exception {
+    UUID id = Flows.enroll(alice, BuiltInTemplates.SMART_CARD_LOGON);
+    assertRefused(400, alice.api("POST", "requests/" + id + "/certificatedata", Map.of("pfxpassword", "",
+        "certificaterequests", List.of("MIIC!!not*base64"))), "not valid base64");
+    assertRefused(400, alice.api("POST", "requests/" + id + "/certificatedata", Map.of("pfxpassword", "",
+        "certificaterequests", List.of("AAAA"))), "not a PKCS#10");
+    assertEquals(3, Flows.request(alice, id).get("Status").asInt(), "still Approved: nothing was submitted");
+  }
+
+  @Test
+  void csrWhoseSignatureFails() throws Exception {
+    UUID id = Flows.enroll(alice, BuiltInTemplates.SMART_CARD_LOGON);
+    byte[] broken = Csrs.broken(Csrs.csr(Csrs.rsa(2048), "SHA256withRSA"));
+    assertRefused(400, Flows.certificateData(alice, id, "", broken), "signature");
+  }
+
+  @Test
+  void csrThatViolatesTheGenerationOptions() throws Exception {
+    UUID id = Flows.enroll(alice, BuiltInTemplates.SMART_CARD_LOGON);
+    assertRefused(400, Flows.certificateData(alice, id, "", Csrs.csr(Csrs.rsa(3072), "SHA256withRSA")),
+        "RSA 2048");
+    assertRefused(400, Flows.certificateData(alice, id, "", Csrs.csr(Csrs.rsa(2048), "SHA1withRSA")), "SHA256");
+    assertRefused(400, Flows.certificateData(alice, id, "", Csrs.csr(Csrs.ec(), "SHA256withECDSA")), "EC");
+    assertRefused(400, Flows.certificateData(alice, id, "", Csrs.csr(Csrs.rsa(2048), "SHA256withRSA"),
+        Csrs.csr(Csrs.rsa(2048), "SHA256withRSA")), "needs 1");
+  }
+
+  @Test
+  void oversizedBody() throws Exception {
+    String huge = "{\"comment\":\"" + "x".repeat(100 * 1024) + "\"}";
+    HttpResponse<byte[]> r = alice.api("POST", "requests", huge);
+    assertRefused(413, r, "larger than");
+  }
+
+  @Test
+  void pathTricksAndBadQueries() throws Exception {
+    assertEquals(404, alice.api("GET", "requests/../../../etc/passwd", null).statusCode());
+    assertEquals(400, alice.api("GET", "requests?status=", null).statusCode());
+    assertEquals(404, alice.get("CertificateManagement/api/v2.0/profiletemplates").statusCode());
+  }
+}
