@@ -34,7 +34,16 @@ public final class StateFiles {
   static StateFiles open(Path directory) throws IOException {
     StateFiles s = new StateFiles(directory);
     if (directory != null) {
-      Files.createDirectories(directory);
+      if (Files.notExists(directory)) {
+        // The database in here holds the CA's private keys: only the owner may enter.
+        Files.createDirectories(directory.toAbsolutePath().getParent());
+        try {
+          Files.createDirectory(directory,
+              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        } catch (UnsupportedOperationException e) {
+          Files.createDirectory(directory);
+        }
+      }
       Path file = directory.resolve(CREDENTIALS);
       if (Files.exists(file)) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
