@@ -59,8 +59,8 @@ public final class TokenOptions {
     return moduleArgs != null ? moduleArgs : System.getenv("TOKENROLL_MODULE_ARGS");
   }
 
-  /** The PIN source, or a no-echo prompt when none is configured and a terminal is there. */
-  public PinSource pins() {
+  /** The PIN source spec (never the PIN): option, URI, environment, else a prompt when there is a terminal. */
+  public String pinSourceSpec() {
     String spec = pinSource != null ? pinSource : uri().pinSource();
     if (spec == null) {
       spec = System.getenv("TOKENROLL_PIN_SOURCE");
@@ -72,7 +72,13 @@ public final class TokenOptions {
       }
       spec = "prompt";
     }
-    return PinSource.parse(spec);
+    PinSource.parse(spec); // validates
+    return spec;
+  }
+
+  /** The PIN source, or a no-echo prompt when none is configured and a terminal is there. */
+  public PinSource pins() {
+    return PinSource.parse(pinSourceSpec());
   }
 
   public boolean hasPinSource() {

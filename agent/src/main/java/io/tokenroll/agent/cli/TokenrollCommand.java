@@ -14,6 +14,9 @@ import picocli.CommandLine.Spec;
         "Management or by AD CS, and installs the results on the token.",
         "",
         "Examples:",
+        "  tokenroll enroll --server https://cm.example.com/ --template \"Smart Card Logon\" -t my-card \\",
+        "      --pin-source prompt --user me --password-source prompt   (certificates from MIM CM onto a card)",
+        "  tokenroll status                                 (every enrollment, its state, what it waits for)",
         "  tokenroll tokens                                 (the tokens SoftHSM2 or $TOKENROLL_MODULE offers)",
         "  tokenroll objects -t my-card --pin-source prompt (keys and certificates on a token)",
         "  tokenroll csr -t my-card --type EC-P256 --subject CN=Me --pin-source env:CARD_PIN > me.csr",
@@ -25,7 +28,9 @@ import picocli.CommandLine.Spec;
     footer = {"", "Run 'tokenroll help <command>' for a command's options. Exit codes: 0 ok, 1 failed, 2 bad input,",
         "3 cannot go on now, 4 internal error, 10 wrong PIN, 11 PIN locked, 12 token not found,",
         "13 not supported by the token, 14 PKCS#11 library not loaded."},
-    subcommands = {TokensCommand.class, ObjectsCommand.class, KeygenCommand.class, CsrCommand.class,
+    subcommands = {EnrollCommand.class, StatusCommand.class, ResumeCommand.class, AbandonCommand.class,
+        RenewCommand.class, UnblockCommand.class, RetireCommand.class, InspectCommand.class,
+        TokensCommand.class, ObjectsCommand.class, KeygenCommand.class, CsrCommand.class,
         ImportCertCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class})
 public final class TokenrollCommand implements Runnable {
   @Spec

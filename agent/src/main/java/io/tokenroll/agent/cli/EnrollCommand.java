@@ -1,0 +1,62 @@
+package io.tokenroll.agent.cli;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.pkcs11.TokenInfo;
+import io.tokenroll.pkcs11.TokenModule;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "enroll", header = "Enrolls a token for certificates from a MIM CM server.",
+    description = {
+        "  tokenroll enroll --server https://cm.example.com/ --template \"Smart Card Logon\" -t alice-card \\",
+        "      --pin-source prompt --user alice --password-source prompt",
+        "                       (keys generated on the card, CSRs signed by it, certificates installed next to them)",
+        "",
+        "The MIM CM flow: create the request; if it needs approval, stop (tokenroll resume continues it later);",
+        "bind the token as the request's card; read the generation options; generate each key on the token and",
+        "sign its CSR there; submit; check and install every item of the answer; mark the request Completed.",
+        "Each step is journaled before it happens, so a crash or a kill loses nothing: tokenroll resume goes on."})
+final class EnrollCommand extends EnrollmentCommand {
+  @Mixin
+  ServerOptions server;
+
+  @Mixin
+  TokenOptions token;
+
+  @Option(names = "--template", required = true, paramLabel = "<name|uuid>", description = "The profile template.")
+  String template;
+
+  @Option(names = "--data", paramLabel = "<name=value>",
+      description = "A data collection item for the request (repeatable).")
+  Map<String, String> data = new LinkedHashMap<>();
+
+  @Option(names = "--comment", paramLabel = "<text>", description = "Comment stored with the request.")
+  String comment;
+
+  @Override
+  protected int run() throws Exception {
+    Enrollment e = Enrollment.create("Enroll");
+    server.applyTo(e);
+    e.template = template;
+    e.comment = comment;
+    data.forEach((k, v) -> e.dataCollection.add(Map.of(k, v)));
+    try (TokenModule module = token.loadModule()) {
+      TokenInfo info = module.select(token.uri()); // fail on a missing token before the server hears of us
+      e.library = token.library().toAbsolutePath().toString();
+      e.moduleArgs = token.moduleArgs();
+      e.tokenLabel = info.label();
+      e.tokenSerial = info.serial();
+      e.pinSource = token.pinSourceSpec();
+      e.cardId = CardIds.of(info);
+    }
+    FileJournal journal = state.journal();
+    journal.store(e);
+    return drive(journal, e, false);
+  }
+
+}

@@ -1,0 +1,72 @@
+package io.tokenroll.agent.cli;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentContext;
+import io.tokenroll.agent.enroll.EnrollmentException;
+import io.tokenroll.agent.enroll.EnrollmentState;
+import io.tokenroll.agent.enroll.Step;
+import io.tokenroll.agent.http.RetryPolicy;
+import io.tokenroll.agent.journal.FileJournal;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** What every command that drives an enrollment shares: the journal, running it, reporting how it ended. */
+abstract class EnrollmentCommand extends BaseCommand {
+  @Mixin
+  StateOptions state;
+
+  @Option(names = "--no-ca-certs", description = "Do not write the CA certificates of the chain to the token.")
+  boolean noCaCerts;
+
+  /** Runs (or resumes) an enrollment until it is done, parked or stuck; prints it; returns the exit code. */
+  protected int drive(FileJournal journal, Enrollment e, boolean resume) throws Exception {
+    Step step;
+    try (EnrollmentContext ctx = new EnrollmentContext(e, journal, state.directory(), RetryPolicy.DEFAULT,
+        !noCaCerts, this::note)) {
+      if (needsTokenNow(e)) {
+        ctx.token().session(); // log in before anything reaches the server: a wrong PIN stops here
+      }
+      step = resume ? ctx.runner().resume(e) : ctx.runner().run(e);
+    } catch (EnrollmentException ex) {
+      throw new CliException(ExitCodes.FAILED, ex.getMessage());
+    }
+    show(e);
+    if (step.message() != null && step.wake() != Step.Wake.DONE || e.state != EnrollmentState.COMPLETED
+        && step.message() != null) {
+      note(step.message());
+    }
+    return switch (step.wake()) {
+      case DONE -> switch (e.state) {
+        case COMPLETED -> ExitCodes.OK;
+        case DENIED, CANCELED -> ExitCodes.UNEXPECTED_STATE;
+        default -> ExitCodes.FAILED;
+      };
+      case PARKED, STUCK, NOW -> ExitCodes.UNEXPECTED_STATE;
+    };
+  }
+
+  private static boolean needsTokenNow(Enrollment e) {
+    return !e.workflow.equals("Unblock") && !e.state.isFinal();
+  }
+
+  protected void show(Enrollment e) {
+    EnrollmentViews.View v = EnrollmentViews.of(e);
+    if (json()) {
+      printJson(v);
+      return;
+    }
+    out().println("enrollment " + v.id() + " (" + v.workflow() + ", template '" + v.template() + "', token '"
+        + v.token() + "'): " + v.state());
+    if (v.request() != null) {
+      out().println("  request " + v.request() + (v.serverStatus() == null ? "" : " (" + v.serverStatus() + ")"));
+    }
+    for (EnrollmentViews.ItemView i : v.items()) {
+      out().println("  item " + i.item() + ": " + i.result() + " — " + i.detail()
+          + (i.keyId() == null ? "" : " [key " + i.keyId() + ", serial " + i.serial() + "]"));
+    }
+    if (v.waitingFor() != null) {
+      out().println("  waiting for: " + v.waitingFor());
+    }
+    out().flush();
+  }
+}

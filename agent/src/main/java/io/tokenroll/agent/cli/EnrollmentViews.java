@@ -1,0 +1,52 @@
+package io.tokenroll.agent.cli;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.ItemOutcome;
+import io.tokenroll.agent.enroll.KeyPlan;
+import java.util.List;
+
+/** What status and the enrollment commands show of an enrollment. */
+final class EnrollmentViews {
+  private EnrollmentViews() {
+  }
+
+  record KeyView(int index, String keySpec, String label, String id, String stage, boolean certified) {
+  }
+
+  record ItemView(int item, String result, String detail, String keyId, String serial) {
+  }
+
+  record View(String id, String workflow, String state, String template, String token, String request,
+              String smartcard, String serverStatus, String waitingFor, String stuck, String lastError,
+              String supersededBy, String created, String updated, List<KeyView> keys, List<ItemView> items) {
+  }
+
+  static View of(Enrollment e) {
+    return new View(e.id, e.workflow, e.state.name(), e.template, e.tokenLabel,
+        e.requestId == null ? null : e.requestId.toString(),
+        e.smartcardUuid == null ? null : e.smartcardUuid.toString(), e.serverStatus, waitingFor(e), e.stuck,
+        e.lastError, e.supersededBy, String.valueOf(e.created), String.valueOf(e.updated),
+        e.keys.stream().map(EnrollmentViews::key).toList(),
+        e.outcomes.stream().map(EnrollmentViews::item).toList());
+  }
+
+  private static KeyView key(KeyPlan k) {
+    return new KeyView(k.index + 1, k.keySpec, k.label, k.finalId != null ? k.finalId : k.provisionalId,
+        k.stage.name(), k.certified);
+  }
+
+  private static ItemView item(ItemOutcome o) {
+    return new ItemView(o.item + 1, o.result, o.detail, o.keyId, o.certificateSerial);
+  }
+
+  static String waitingFor(Enrollment e) {
+    if (e.stuck != null) {
+      return "the server (unreachable after " + e.attempts + " attempt(s))";
+    }
+    return switch (e.state) {
+      case PENDING_APPROVAL -> "approval of request " + e.requestId;
+      case COMPLETED, ABANDONED, DENIED, CANCELED -> null;
+      default -> e.lastError != null ? "attention: " + e.lastError : "tokenroll resume";
+    };
+  }
+}

@@ -1,0 +1,57 @@
+package io.tokenroll.agent.cli;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.journal.FileJournal;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(name = "resume", header = "Continues enrollments: after an approval, an outage or a crash.",
+    description = {
+        "  tokenroll resume 20261123T1040-3f1a2b4c   (one enrollment, by id or a unique part of it)",
+        "  tokenroll resume                          (every enrollment that is not finished)",
+        "",
+        "An interrupted step is checked with the server before it is repeated: a request created just before a",
+        "crash is found by the id in its comment; certificate requests are sent again only if the server never",
+        "took them. Keys left half-made on the token are removed or finished."})
+final class ResumeCommand extends EnrollmentCommand {
+  @Parameters(arity = "0..1", paramLabel = "<id>", description = "The enrollment (default: all unfinished).")
+  String id;
+
+  @Option(names = "--pin-source", paramLabel = "<source>", description = "Replace the journaled PIN source.")
+  String pinSource;
+
+  @Option(names = "--password-source", paramLabel = "<source>", description = "Replace the journaled password source.")
+  String passwordSource;
+
+  @Override
+  protected int run() throws Exception {
+    FileJournal journal = state.journal();
+    List<Enrollment> todo = id != null
+        ? List.of(journal.find(id).orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT,
+            "no enrollment '" + id + "' in " + journal.directory())))
+        : journal.all().stream().filter(e -> !e.state.isFinal()).toList();
+    if (todo.isEmpty()) {
+      note("nothing to resume in " + journal.directory());
+      return ExitCodes.OK;
+    }
+    int worst = ExitCodes.OK;
+    for (Enrollment e : todo) {
+      if (e.state.isFinal()) {
+        show(e);
+        note("enrollment " + e.id + " is already " + e.state);
+        continue;
+      }
+      if (pinSource != null) {
+        e.pinSource = pinSource;
+      }
+      if (passwordSource != null) {
+        e.passwordSource = passwordSource;
+      }
+      int code = drive(journal, e, true);
+      worst = Math.max(worst, code);
+    }
+    return worst;
+  }
+}

@@ -1,0 +1,86 @@
+package io.tokenroll.agent.enroll;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * One enrollment as the journal stores it: the only source of truth. It holds no PIN and no password — only
+ * where they come from (a file path, a variable name). The pfxpassword of a request lives here only between the
+ * server's answer and the installation of its PFX items, then is erased.
+ */
+public final class Enrollment {
+  public int formatVersion = 1;
+  public String id;
+  /** Enroll, Renew, Unblock or Retire. */
+  public String workflow = "Enroll";
+  public EnrollmentState state = EnrollmentState.NEW;
+  public Instant created;
+  public Instant updated;
+
+  public String server;
+  public String user;
+  public String passwordSource;
+  public String trustFile;
+  public boolean insecure;
+
+  public String template;
+  public UUID templateUuid;
+  public boolean smartcardTemplate;
+  public String comment;
+  public List<java.util.Map<String, String>> dataCollection = new ArrayList<>();
+
+  public String library;
+  public String moduleArgs;
+  public String tokenLabel;
+  public String tokenSerial;
+  public String pinSource;
+  /** Unblock: where the security officer PIN and the new user PIN come from. */
+  public String soPinSource;
+  public String newPinSource;
+
+  public UUID requestId;
+  public String serverStatus;
+  public UUID smartcardUuid;
+  public String cardId;
+  /** Renew / retire: the enrollment whose keys and certificates this one replaces or removes. */
+  public String previous;
+
+  public List<KeyPlan> keys = new ArrayList<>();
+  public List<String> csrs = new ArrayList<>();
+  /** The certificatedata answer, as received (JSON), until installed. */
+  public String answer;
+  public String pfxPassword;
+  public List<ItemOutcome> outcomes = new ArrayList<>();
+  /** Key ids and CA certificate ids this enrollment wrote to the token (for retire and abandon). */
+  public List<String> installedKeyIds = new ArrayList<>();
+  public List<String> installedCaIds = new ArrayList<>();
+
+  /** Set on a completed enrollment when a later one retired or renewed it. */
+  public String supersededBy;
+
+  /** Why the enrollment cannot go on by itself (server unreachable after retries …), for status. */
+  public String stuck;
+  public String lastError;
+  public int attempts;
+
+  public static Enrollment create(String workflow) {
+    Enrollment e = new Enrollment();
+    e.id = Instant.now().toString().replaceAll("[-:]", "").replaceAll("\\..*", "") + "-"
+        + UUID.randomUUID().toString().substring(0, 8);
+    e.workflow = workflow;
+    e.created = Instant.now();
+    e.updated = e.created;
+    return e;
+  }
+
+  /** The marker put in the request's comment, so a request created just before a crash can be found again. */
+  public String nonce() {
+    return "tokenroll:" + id;
+  }
+
+  public KeyPlan key(int index) {
+    return keys.stream().filter(k -> k.index == index).findFirst().orElseThrow();
+  }
+}

@@ -1,0 +1,63 @@
+package io.tokenroll.agent.enroll;
+
+import io.tokenroll.agent.encoding.Pem;
+import io.tokenroll.agent.http.Credentials;
+import io.tokenroll.agent.http.HttpTransport;
+import io.tokenroll.agent.http.PasswordSource;
+import io.tokenroll.agent.http.RetryPolicy;
+import io.tokenroll.agent.http.TlsSettings;
+import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.agent.mimcm.MimCmClient;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Assembles what runs one enrollment — server client, token access, machine, runner — from its journal entry. */
+public final class EnrollmentContext implements AutoCloseable {
+  /** The largest server answer accepted; a certificatedata answer with a few chains is tens of kilobytes. */
+  public static final long MAX_ANSWER = 16L * 1024 * 1024;
+
+  private final ModuleTokenAccess token;
+  private final MimCmClient cm;
+  private final EnrollmentRunner runner;
+
+  public EnrollmentContext(Enrollment e, FileJournal journal, Path stateDir, RetryPolicy retry, boolean writeCas,
+                           Consumer<String> progress) throws IOException, GeneralSecurityException {
+    List<X509Certificate> anchors = anchors(e.trustFile);
+    Credentials credentials = e.user == null ? Credentials.NONE
+        : Credentials.basic(e.user, PasswordSource.read(e.passwordSource, "password of " + e.user));
+    HttpTransport http = new HttpTransport(URI.create(e.server), new TlsSettings(anchors, e.insecure, null, null),
+        credentials, retry, Duration.ofSeconds(60), MAX_ANSWER);
+    this.cm = new MimCmClient(http);
+    this.token = new ModuleTokenAccess(e, stateDir.resolve("locks"));
+    EnrollmentMachine machine = new EnrollmentMachine(journal, cm, token, anchors, writeCas, progress);
+    this.runner = new EnrollmentRunner(journal, machine, progress);
+  }
+
+  public static List<X509Certificate> anchors(String trustFile) throws IOException, GeneralSecurityException {
+    return trustFile == null ? List.of() : Pem.certificates(Files.readAllBytes(Path.of(trustFile)));
+  }
+
+  public EnrollmentRunner runner() {
+    return runner;
+  }
+
+  public MimCmClient cm() {
+    return cm;
+  }
+
+  public ModuleTokenAccess token() {
+    return token;
+  }
+
+  @Override
+  public void close() {
+    token.close();
+  }
+}

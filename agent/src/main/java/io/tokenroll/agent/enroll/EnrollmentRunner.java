@@ -1,0 +1,87 @@
+package io.tokenroll.agent.enroll;
+
+import io.tokenroll.agent.http.ProtocolException;
+import io.tokenroll.agent.http.ServerException;
+import io.tokenroll.agent.http.ServerRefusedException;
+import io.tokenroll.agent.http.ServerUnavailableException;
+import io.tokenroll.agent.journal.Journal;
+import io.tokenroll.pkcs11.TokenException;
+import java.io.IOException;
+import java.util.function.Consumer;
+
+/**
+ * Steps an enrollment until it is parked, stuck or final, and decides what a failure means for it: an unreachable
+ * server makes it stuck (the state stays, a later resume goes on); a refusal or a broken answer once keys exist
+ * abandons it cleanly (keys removed, request Abandoned); a token failure stops it as it is, for resume or abandon.
+ */
+public final class EnrollmentRunner {
+  private final Journal journal;
+  private final EnrollmentMachine machine;
+  private final Consumer<String> progress;
+
+  public EnrollmentRunner(Journal journal, EnrollmentMachine machine, Consumer<String> progress) {
+    this.journal = journal;
+    this.machine = machine;
+    this.progress = progress;
+  }
+
+  /** Continues an enrollment loaded from the journal: in-flight states first become their recovery states. */
+  public Step resume(Enrollment e) throws IOException, TokenException, EnrollmentException {
+    e.state = e.state.onRestart();
+    return run(e);
+  }
+
+  public Step run(Enrollment e) throws IOException, TokenException, EnrollmentException {
+    while (true) {
+      Step step;
+      try {
+        step = machine.step(e);
+        if (e.stuck != null) {
+          e.stuck = null;
+          e.attempts = 0;
+          journal.store(e);
+        }
+      } catch (ServerUnavailableException ex) {
+        e.state = e.state.onRestart(); // the effect may have happened: check before doing it again
+        e.stuck = ex.getMessage();
+        e.attempts++;
+        journal.store(e);
+        return new Step(e, Step.Wake.STUCK, "the server is unreachable: " + ex.getMessage()
+            + "; the enrollment is kept — run 'tokenroll resume " + e.id + "' later");
+      } catch (ServerRefusedException | ProtocolException ex) {
+        if (!failed(e, ex)) {
+          throw new EnrollmentException(ex.getMessage() + " (enrollment " + e.id + " is kept in state " + e.state
+              + "; 'tokenroll abandon " + e.id + "' removes it)", ex);
+        }
+        continue; // abandon cleanly
+      } catch (ServerException ex) {
+        throw new EnrollmentException(ex.getMessage(), ex);
+      } catch (EnrollmentException | TokenException | RuntimeException ex) {
+        e.lastError = ex.getMessage();
+        e.state = e.state.onRestart();
+        journal.store(e);
+        throw ex;
+      }
+      if (step.wake() != Step.Wake.NOW) {
+        return step;
+      }
+    }
+  }
+
+  /** After a refusal: abandon if this enrollment already has something to clean; true when it will. */
+  private boolean failed(Enrollment e, ServerException ex) throws IOException {
+    e.lastError = ex.getMessage();
+    boolean hasWork = e.requestId != null && e.state != EnrollmentState.NEED_ABANDON && e.state != EnrollmentState.NEW;
+    boolean keysMayExist = e.state.compareTo(EnrollmentState.CARD_BOUND) >= 0
+        && e.state.compareTo(EnrollmentState.INSTALLING) <= 0;
+    if (hasWork && keysMayExist) {
+      progress.accept("enrollment " + e.id + ": " + ex.getMessage() + " — abandoning it");
+      e.state = EnrollmentState.NEED_ABANDON;
+      journal.store(e);
+      return true;
+    }
+    e.state = e.state.onRestart();
+    journal.store(e);
+    return false;
+  }
+}

@@ -1,0 +1,25 @@
+package io.tokenroll.agent.enroll;
+
+/**
+ * One key this enrollment makes, from one generation-options entry, with how far it got. The provisional id is
+ * journaled before C_GenerateKeyPair, so a key left by a crash is found and removed or finished.
+ */
+public final class KeyPlan {
+  /** PLANNED: provisional id journaled; GENERATED: public key journaled, id not final yet; READY: final id set. */
+  public enum Stage { PLANNED, GENERATED, READY, REMOVED }
+
+  public int index;
+  public String keySpec;
+  public String hash;
+  public String subject;
+  public java.util.List<String> usages = new java.util.ArrayList<>();
+  public boolean exportable;
+  public String label;
+  public String provisionalId;
+  public String finalId;
+  /** The public key (SubjectPublicKeyInfo, base64), known once generated. */
+  public String publicKey;
+  public Stage stage = Stage.PLANNED;
+  /** Set when this key's certificate is on the token. */
+  public boolean certified;
+}

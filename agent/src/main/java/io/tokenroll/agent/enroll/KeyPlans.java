@@ -1,0 +1,101 @@
+package io.tokenroll.agent.enroll;
+
+import io.tokenroll.agent.mimcm.Models.GenerationOption;
+import io.tokenroll.pkcs11.Curve;
+import io.tokenroll.pkcs11.KeyId;
+import io.tokenroll.pkcs11.KeySpec;
+import io.tokenroll.pkcs11.KeyUsage;
+import io.tokenroll.pkcs11.SignatureAlgorithm;
+import io.tokenroll.protocol.mimcm.EnrollKeyUsages;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Turns MIM's certificate request generation options (WinRT CertificateRequestProperties names) into key plans:
+ * {@code KeyAlgorithmName} RSA/ECDSA_P256/ECDSA_P384/ECDH_P256…, {@code KeySize}, {@code HashAlgorithmName},
+ * {@code KeyUsages} flags, {@code Exportable}, {@code FriendlyName} (→ CKA_LABEL), {@code Subject}.
+ */
+final class KeyPlans {
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private KeyPlans() {
+  }
+
+  static KeyPlan from(GenerationOption o, int index, String fallbackLabel) throws EnrollmentException {
+    KeySpec spec = keySpec(o);
+    KeyPlan plan = new KeyPlan();
+    plan.index = index;
+    plan.keySpec = spec.toString();
+    plan.hash = o.hashAlgorithmName() == null || o.hashAlgorithmName().isBlank() ? null : o.hashAlgorithmName();
+    try {
+      SignatureAlgorithm.forKey(spec.type(), plan.hash, false);
+    } catch (IllegalArgumentException e) {
+      throw new EnrollmentException("generation option " + (index + 1) + " asks for hash '" + plan.hash
+          + "', which tokenroll cannot sign with");
+    }
+    plan.subject = o.subject() == null ? "" : o.subject();
+    for (KeyUsage u : usages(o.keyUsages(), spec)) {
+      plan.usages.add(u.name());
+    }
+    plan.exportable = o.exportable() != null && o.exportable() == 1;
+    plan.label = o.friendlyName() != null && !o.friendlyName().isBlank() ? o.friendlyName() : fallbackLabel;
+    // A recognisable provisional CKA_ID ("tr" + random), journaled before the key exists.
+    byte[] id = new byte[18];
+    RANDOM.nextBytes(id);
+    id[0] = 't';
+    id[1] = 'r';
+    plan.provisionalId = KeyId.of(id).hex();
+    return plan;
+  }
+
+  static KeySpec keySpec(GenerationOption o) throws EnrollmentException {
+    String name = o.keyAlgorithmName() == null ? "RSA" : o.keyAlgorithmName().trim().toUpperCase(Locale.ROOT);
+    int size = o.keySize() == null ? 0 : o.keySize();
+    try {
+      if (name.equals("RSA")) {
+        return KeySpec.rsa(size == 0 ? 2048 : size);
+      }
+      if (name.startsWith("ECDSA_") || name.startsWith("ECDH_")) {
+        return KeySpec.parse("EC-" + name.substring(name.indexOf('_') + 1));
+      }
+      if (name.equals("ECDSA") || name.equals("ECDH") || name.equals("EC")) {
+        for (Curve c : Curve.values()) {
+          if (c.bits() == size) {
+            return KeySpec.ec(c);
+          }
+        }
+      }
+    } catch (IllegalArgumentException e) {
+      // reported below
+    }
+    throw new EnrollmentException("the server asks for a key tokenroll cannot make: KeyAlgorithmName '"
+        + o.keyAlgorithmName() + "', KeySize " + o.keySize());
+  }
+
+  /** WinRT EnrollKeyUsages: 0 means the default, Signing; "All" means every usage the key type has. */
+  static Set<KeyUsage> usages(Integer flags, KeySpec spec) {
+    int f = flags == null || flags == EnrollKeyUsages.NONE ? EnrollKeyUsages.SIGNING : flags;
+    Set<KeyUsage> set = EnumSet.noneOf(KeyUsage.class);
+    if ((f & EnrollKeyUsages.SIGNING) != 0) {
+      set.add(KeyUsage.SIGN);
+    }
+    if ((f & EnrollKeyUsages.DECRYPTION) != 0) {
+      set.add(spec.type() == KeySpec.Type.RSA ? KeyUsage.DECRYPT : KeyUsage.KEY_AGREEMENT);
+    }
+    if ((f & EnrollKeyUsages.KEY_AGREEMENT) != 0 && spec.type() == KeySpec.Type.EC) {
+      set.add(KeyUsage.KEY_AGREEMENT);
+    }
+    if (set.isEmpty()) {
+      set.add(KeyUsage.SIGN);
+    }
+    return set;
+  }
+
+  static Set<KeyUsage> usages(KeyPlan plan) {
+    Set<KeyUsage> set = EnumSet.noneOf(KeyUsage.class);
+    plan.usages.forEach(u -> set.add(KeyUsage.valueOf(u)));
+    return set;
+  }
+}

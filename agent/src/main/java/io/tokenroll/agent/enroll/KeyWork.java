@@ -1,0 +1,82 @@
+package io.tokenroll.agent.enroll;
+
+import io.tokenroll.agent.csr.CsrBuilder;
+import io.tokenroll.agent.csr.CsrRequest;
+import io.tokenroll.pkcs11.GeneratedKey;
+import io.tokenroll.pkcs11.KeyId;
+import io.tokenroll.pkcs11.KeyRef;
+import io.tokenroll.pkcs11.KeySpec;
+import io.tokenroll.pkcs11.KeyTemplate;
+import io.tokenroll.pkcs11.ObjectQuery;
+import io.tokenroll.pkcs11.SignatureAlgorithm;
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenSession;
+import java.util.Base64;
+
+/** The token side of an enrollment's keys: generate under a provisional id, finalise the id, sign CSRs, remove. */
+final class KeyWork {
+  private KeyWork() {
+  }
+
+  /** Removes whatever a crash left under the provisional id (the key was never journaled as generated). */
+  static int removeLeftovers(TokenSession s, KeyPlan plan) throws TokenException {
+    ObjectQuery q = ObjectQuery.byId(KeyId.parse(plan.provisionalId));
+    return s.find(q).isEmpty() ? 0 : s.delete(q);
+  }
+
+  static void generate(TokenSession s, KeyPlan plan) throws TokenException {
+    KeySpec spec = KeySpec.parse(plan.keySpec);
+    KeyTemplate t = new KeyTemplate(spec, plan.label, KeyPlans.usages(plan), plan.exportable,
+        KeyId.parse(plan.provisionalId), false);
+    GeneratedKey key = s.generateKeyPair(t);
+    plan.publicKey = Base64.getEncoder().encodeToString(key.publicKey().getEncoded());
+    plan.finalId = s.capabilities().fixedKeyIds() ? key.ref().id().hex()
+        : KeyId.subjectKeyIdOf(key.publicKey()).hex();
+    plan.stage = KeyPlan.Stage.GENERATED;
+  }
+
+  /** Moves the key to its final id; idempotent (a crash may have moved part of it). */
+  static void finalizeId(TokenSession s, KeyPlan plan) throws TokenException {
+    KeyId provisional = KeyId.parse(plan.provisionalId);
+    KeyId target = KeyId.parse(plan.finalId);
+    if (!provisional.equals(target) && !s.find(ObjectQuery.byId(provisional)).isEmpty()) {
+      s.changeKeyId(new KeyRef(provisional, plan.label), target);
+    }
+    if (s.find(ObjectQuery.byId(target).withClass(io.tokenroll.pkcs11.ObjectClass.PRIVATE_KEY)).isEmpty()) {
+      throw new TokenException("the key of plan " + (plan.index + 1) + " (id " + target + ") is gone from "
+          + s.info().describe());
+    }
+    plan.stage = KeyPlan.Stage.READY;
+  }
+
+  /** The PKCS#10 request of a ready key, signed on the token with the hash the server asked for. */
+  static byte[] csr(TokenSession s, KeyPlan plan, java.util.function.Consumer<String> warn) throws TokenException {
+    KeySpec spec = KeySpec.parse(plan.keySpec);
+    SignatureAlgorithm alg = plan.hash == null ? SignatureAlgorithm.defaultFor(spec)
+        : SignatureAlgorithm.forKey(spec.type(), plan.hash, false);
+    if (alg.isWeak()) {
+      warn.accept("the server asks for " + alg.jcaName() + " on request " + (plan.index + 1)
+          + "; SHA-1 is weak, but MIM asks for it, so it is used");
+    }
+    try {
+      return CsrBuilder.build(s.signer(KeyId.parse(plan.finalId), alg),
+          new CsrRequest(CsrRequest.subject(plan.subject), KeyPlans.usages(plan))).getEncoded();
+    } catch (java.io.IOException e) {
+      throw new IllegalStateException(e);
+    } catch (IllegalArgumentException e) {
+      throw new TokenException("request " + (plan.index + 1) + ": " + e.getMessage());
+    }
+  }
+
+  /** Removes a key of this enrollment, wherever its id got to, with any certificate bound to it. */
+  static int remove(TokenSession s, KeyPlan plan) throws TokenException {
+    int n = 0;
+    for (String id : new String[] {plan.provisionalId, plan.finalId}) {
+      if (id != null && !s.find(ObjectQuery.byId(KeyId.parse(id))).isEmpty()) {
+        n += s.delete(ObjectQuery.byId(KeyId.parse(id)));
+      }
+    }
+    plan.stage = KeyPlan.Stage.REMOVED;
+    return n;
+  }
+}

@@ -1,0 +1,74 @@
+package io.tokenroll.agent.enroll;
+
+import io.tokenroll.agent.journal.TokenLock;
+import io.tokenroll.pkcs11.Pkcs11Uri;
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenModule;
+import io.tokenroll.pkcs11.TokenSession;
+import io.tokenroll.pkcs11.pin.PinSource;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** {@link TokenAccess} for the token an enrollment names: library, label and serial, PIN source — all journaled. */
+public final class ModuleTokenAccess implements TokenAccess {
+  private final Enrollment e;
+  private final Path lockDir;
+  private TokenModule module;
+  private TokenSession user;
+  private TokenSession anonymous;
+
+  public ModuleTokenAccess(Enrollment e, Path lockDir) {
+    this.e = e;
+    this.lockDir = lockDir;
+  }
+
+  private TokenModule module() throws TokenException {
+    if (module == null) {
+      module = e.moduleArgs == null ? TokenModule.load(Path.of(e.library))
+          : TokenModule.load(Path.of(e.library), e.moduleArgs);
+    }
+    return module;
+  }
+
+  public Pkcs11Uri uri() {
+    Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:").withPathAttribute("token", e.tokenLabel);
+    return e.tokenSerial == null || e.tokenSerial.isBlank() ? uri : uri.withPathAttribute("serial", e.tokenSerial);
+  }
+
+  @Override
+  public TokenSession session() throws TokenException {
+    if (user == null) {
+      if (e.pinSource == null) {
+        throw new TokenException("no PIN source is recorded for this enrollment; resume it with --pin-source");
+      }
+      user = module().open(uri(), PinSource.parse(e.pinSource));
+    }
+    return user;
+  }
+
+  @Override
+  public TokenSession anonymousSession() throws TokenException {
+    if (anonymous == null) {
+      anonymous = module().open(uri());
+    }
+    return anonymous;
+  }
+
+  @Override
+  public TokenLock lock() throws IOException {
+    return TokenLock.acquire(lockDir, e.library, e.tokenLabel, e.tokenSerial);
+  }
+
+  @Override
+  public void close() {
+    if (user != null) {
+      user.close();
+    }
+    if (anonymous != null) {
+      anonymous.close();
+    }
+    if (module != null) {
+      module.close();
+    }
+  }
+}

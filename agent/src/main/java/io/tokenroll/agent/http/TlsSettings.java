@@ -1,0 +1,119 @@
+package io.tokenroll.agent.http;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.TrustManagerFactory;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * How a client checks the server: the JDK's trust store plus extra anchors (a private CA), or — only for a loopback
+ * server, and only for this client — no checks at all. Optionally a TLS client certificate from a PKCS#12 file.
+ */
+public record TlsSettings(List<X509Certificate> extraAnchors, boolean insecure, Path clientKeyStore,
+                          char[] clientKeyStorePassword) {
+
+  public static TlsSettings verifying(List<X509Certificate> anchors) {
+    return new TlsSettings(List.copyOf(anchors), false, null, null);
+  }
+
+  public SSLContext sslContext(URI server) throws GeneralSecurityException, IOException {
+    TrustManager[] trust;
+    if (insecure) {
+      if (!isLoopback(server)) {
+        throw new IllegalArgumentException("--insecure is refused for " + server.getHost()
+            + ": it is only allowed for a server on this machine (loopback); give its CA with --trust instead");
+      }
+      trust = new TrustManager[] {new TrustAll()};
+    } else {
+      trust = trustManagers();
+    }
+    SSLContext ctx = SSLContext.getInstance("TLS");
+    ctx.init(clientKeyStore == null ? null : keyManagers(), trust, null);
+    return ctx;
+  }
+
+  private TrustManager[] trustManagers() throws GeneralSecurityException, IOException {
+    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
+    ks.load(null, null);
+    TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    system.init((KeyStore) null);
+    for (TrustManager tm : system.getTrustManagers()) {
+      if (tm instanceof javax.net.ssl.X509TrustManager x) {
+        int i = 0;
+        for (X509Certificate c : x.getAcceptedIssuers()) {
+          ks.setCertificateEntry("system-" + i++, c);
+        }
+      }
+    }
+    int i = 0;
+    for (X509Certificate c : extraAnchors) {
+      ks.setCertificateEntry("extra-" + i++, c);
+    }
+    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    tmf.init(ks);
+    return tmf.getTrustManagers();
+  }
+
+  private javax.net.ssl.KeyManager[] keyManagers() throws GeneralSecurityException, IOException {
+    KeyStore ks = KeyStore.getInstance("PKCS12");
+    try (var in = Files.newInputStream(clientKeyStore)) {
+      ks.load(in, clientKeyStorePassword);
+    }
+    KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    kmf.init(ks, clientKeyStorePassword);
+    return kmf.getKeyManagers();
+  }
+
+  public static boolean isLoopback(URI server) {
+    try {
+      return InetAddress.getByName(server.getHost()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  /** Accepts any certificate and host name; used only for loopback servers when asked with --insecure. */
+  private static final class TrustAll extends X509ExtendedTrustManager {
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
+    }
+
+    @Override
+    public void checkClientTrusted(X509Certificate[] chain, String authType) {
+    }
+
+    @Override
+    public void checkServerTrusted(X509Certificate[] chain, String authType) {
+    }
+
+    @Override
+    public X509Certificate[] getAcceptedIssuers() {
+      return new X509Certificate[0];
+    }
+  }
+}

@@ -1,0 +1,118 @@
+package io.tokenroll.agent.journal;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.tokenroll.agent.enroll.Enrollment;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * One JSON file per enrollment in a directory (mode 0700, files 0600). A store writes {@code <id>.json.tmp},
+ * fsyncs it, renames it over {@code <id>.json} and fsyncs the directory, so after a crash the file holds either
+ * the old or the new state, never half of one. Temporary files and unknown fields are ignored on load.
+ */
+public final class FileJournal implements Journal {
+  private static final ObjectMapper JSON = JsonMapper.builder()
+      .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+      .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .addModule(new InstantModule())
+      .build();
+
+  private final Path dir;
+
+  public FileJournal(Path dir) throws IOException {
+    this.dir = dir;
+    if (!Files.isDirectory(dir)) {
+      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    }
+  }
+
+  public Path directory() {
+    return dir;
+  }
+
+  @Override
+  public void store(Enrollment e) throws IOException {
+    e.updated = java.time.Instant.now();
+    byte[] bytes = JSON.writeValueAsBytes(e);
+    Path target = dir.resolve(e.id + ".json");
+    Path tmp = dir.resolve(e.id + ".json.tmp");
+    try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+        StandardOpenOption.TRUNCATE_EXISTING),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+      ByteBuffer buf = ByteBuffer.wrap(bytes);
+      while (buf.hasRemaining()) {
+        ch.write(buf);
+      }
+      ch.force(true);
+    }
+    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+      d.force(true); // the rename itself must survive a power loss
+    }
+  }
+
+  @Override
+  public Optional<Enrollment> find(String idOrPrefix) throws IOException {
+    Path exact = dir.resolve(idOrPrefix + ".json");
+    if (Files.isRegularFile(exact)) {
+      return Optional.of(read(exact));
+    }
+    List<Enrollment> matches = all().stream().filter(e -> e.id.startsWith(idOrPrefix)
+        || e.id.endsWith(idOrPrefix)).toList();
+    if (matches.size() > 1) {
+      throw new IllegalArgumentException("'" + idOrPrefix + "' matches " + matches.size()
+          + " enrollments; give more of the id");
+    }
+    return matches.stream().findFirst();
+  }
+
+  @Override
+  public List<Enrollment> all() throws IOException {
+    List<Enrollment> list = new ArrayList<>();
+    try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
+      for (Path f : files) {
+        list.add(read(f));
+      }
+    }
+    list.sort(Comparator.comparing((Enrollment e) -> e.created == null ? java.time.Instant.EPOCH : e.created));
+    return list;
+  }
+
+  private static Enrollment read(Path f) throws IOException {
+    try {
+      return JSON.readValue(f.toFile(), Enrollment.class);
+    } catch (IOException e) {
+      throw new IOException("journal file " + f + " is unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /** Instants as ISO-8601 text, without the jsr310 module. */
+  private static final class InstantModule extends com.fasterxml.jackson.databind.module.SimpleModule {
+    InstantModule() {
+      addSerializer(java.time.Instant.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer());
+      addDeserializer(java.time.Instant.class, new com.fasterxml.jackson.databind.JsonDeserializer<>() {
+        @Override
+        public java.time.Instant deserialize(com.fasterxml.jackson.core.JsonParser p,
+            com.fasterxml.jackson.databind.DeserializationContext c) throws IOException {
+          return java.time.Instant.parse(p.getValueAsString());
+        }
+      });
+    }
+  }
+}

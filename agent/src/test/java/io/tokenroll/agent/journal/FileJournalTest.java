@@ -1,0 +1,57 @@
+package io.tokenroll.agent.journal;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentState;
+import io.tokenroll.agent.enroll.KeyPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FileJournalTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void store_thenFind_roundTripsAndIsPrivate() throws Exception {
+    FileJournal j = new FileJournal(dir.resolve("enrollments"));
+    Enrollment e = Enrollment.create("Enroll");
+    e.template = "Smart Card Logon";
+    e.state = EnrollmentState.NEED_KEYS;
+    KeyPlan k = new KeyPlan();
+    k.keySpec = "EC-P256";
+    k.provisionalId = "7472aa";
+    e.keys.add(k);
+    j.store(e);
+    Enrollment back = j.find(e.id).orElseThrow();
+    assertEquals(EnrollmentState.NEED_KEYS, back.state);
+    assertEquals("7472aa", back.keys.get(0).provisionalId);
+    assertEquals(e.created, back.created);
+    assertEquals("rw-------", PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dir.resolve("enrollments").resolve(e.id + ".json"))));
+    assertEquals(e.id, j.find(e.id.substring(0, 20)).orElseThrow().id, "a unique prefix finds it");
+  }
+
+  @Test
+  void leftoverTmpFilesAndUnknownFields_areIgnored() throws Exception {
+    FileJournal j = new FileJournal(dir);
+    Enrollment e = Enrollment.create("Enroll");
+    j.store(e);
+    Files.writeString(dir.resolve("half-written.json.tmp"), "{\"id\": \"half");
+    String json = Files.readString(dir.resolve(e.id + ".json"));
+    Files.writeString(dir.resolve(e.id + ".json"), json.replaceFirst("\\{", "{\"fieldFromTheFuture\": 1,"));
+    assertEquals(1, j.all().size());
+    assertEquals(e.id, j.all().get(0).id);
+  }
+
+  @Test
+  void aBrokenFile_isReportedByName() throws Exception {
+    FileJournal j = new FileJournal(dir);
+    Files.writeString(dir.resolve("broken.json"), "{not json");
+    var ex = assertThrows(java.io.IOException.class, j::all);
+    assertTrue(ex.getMessage().contains("broken.json"), ex.getMessage());
+  }
+}
