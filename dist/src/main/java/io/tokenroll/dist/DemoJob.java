@@ -1,25 +1,25 @@
 package io.tokenroll.dist;
 
 import io.tokenroll.agent.cli.ExitCodes;
-import io.tokenroll.agent.csr.CsrBuilder;
-import io.tokenroll.agent.csr.CsrRequest;
 import io.tokenroll.agent.encoding.Pem;
-import io.tokenroll.pkcs11.GeneratedKey;
-import io.tokenroll.pkcs11.KeySpec;
-import io.tokenroll.pkcs11.KeyTemplate;
-import io.tokenroll.pkcs11.Pkcs11Uri;
-import io.tokenroll.pkcs11.SignatureAlgorithm;
+import io.tokenroll.cmserver.CmServer;
+import io.tokenroll.cmserver.CmServerConfig;
 import io.tokenroll.pkcs11.TokenInfo;
 import io.tokenroll.pkcs11.TokenModule;
-import io.tokenroll.pkcs11.TokenSession;
 import io.tokenroll.pkcs11.pin.PinSource;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.EnumSet;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
-/** The demo's work, inside the child JVM that sees the private SoftHSM2 token directory. */
+/**
+ * The demo's work, inside the child JVM that sees the private SoftHSM2 token directory: a fresh token, an
+ * embedded cmserver (a MIM CM server with a real CA, HTTPS on loopback, in memory), and two real enrollments
+ * through the CLI, each checked: keys generated on the token, CSRs signed by it, certificates installed beside them.
+ */
 final class DemoJob {
   private static final Path SOFTHSM = Path.of("/usr/lib/softhsm/libsofthsm2.so");
   private final Path dir;
@@ -32,24 +32,53 @@ final class DemoJob {
   int run() throws Exception {
     PinSource user = PinSource.parse("file:" + dir.resolve("user.pin"));
     PinSource so = PinSource.parse("file:" + dir.resolve("so.pin"));
+    TokenInfo token;
     try (TokenModule module = TokenModule.load(SOFTHSM)) {
-      TokenInfo token = module.initializeToken("tokenroll-demo", so, user);
-      out.println("== created SoftHSM2 " + token.describe() + " in " + dir);
-      try (TokenSession session = module.open(Pkcs11Uri.forToken(token), user)) {
-        for (KeySpec spec : List.of(KeySpec.rsa(2048), KeySpec.parse("EC-P256"))) {
-          GeneratedKey key = session.generateKeyPair(KeyTemplate.signing(spec, "demo " + spec));
-          SignatureAlgorithm alg = SignatureAlgorithm.defaultFor(spec);
-          PKCS10CertificationRequest csr = CsrBuilder.build(session.signer(key.ref().id(), alg),
-              new CsrRequest(CsrRequest.subject("CN=tokenroll demo " + spec + ",O=tokenroll"),
-                  EnumSet.of(io.tokenroll.pkcs11.KeyUsage.SIGN)));
-          out.println();
-          out.println("== " + spec + " key generated on the token: id " + key.ref().id()
-              + " (private key sensitive, not extractable)");
-          out.println("== CSR signed on the token with " + alg.jcaName() + "; signature verified:");
-          out.print(Pem.encode("CERTIFICATE REQUEST", csr.getEncoded()));
+      token = module.initializeToken("tokenroll-demo", so, user);
+    }
+    out.println("== a fresh SoftHSM2 " + token.describe() + " in " + dir);
+
+    byte[] pw = new byte[18];
+    new SecureRandom().nextBytes(pw);
+    String password = Base64.getUrlEncoder().withoutPadding().encodeToString(pw);
+    Path passwordFile = secret(dir.resolve("demo.password"), password);
+    try (CmServer server = CmServer.start(CmServerConfig.defaults().withPort(0).withStateDirectory(null)
+        .withUser("demo", password, "demo@tokenroll.test"))) {
+      Path trust = dir.resolve("cmserver-ca.pem");
+      StringBuilder pem = new StringBuilder();
+      for (X509Certificate c : server.trustAnchors()) {
+        pem.append(Pem.encode("CERTIFICATE", c.getEncoded()));
+      }
+      Files.writeString(trust, pem);
+      out.println("== an embedded MIM CM server with a real CA at " + server.baseUri() + " (HTTPS, verified)");
+
+      for (String template : List.of("Smart Card Logon", "Smart Card Logon EC")) {
+        out.println();
+        out.println("== tokenroll enroll --template \"" + template + "\"");
+        int code = cli("enroll", "--server", server.baseUri().toString(), "--template", template,
+            "--token", token.label(), "--pin-source", "file:" + dir.resolve("user.pin"),
+            "--user", "demo", "--password-source", "file:" + passwordFile, "--trust", trust.toString(),
+            "--state-dir", dir.resolve("state").toString());
+        if (code != ExitCodes.OK) {
+          out.println("== enrollment failed (exit " + code + ")");
+          return code;
         }
       }
+      out.println();
+      out.println("== what is on the token now (tokenroll objects):");
+      return cli("objects", "--token", token.label(), "--pin-source", "file:" + dir.resolve("user.pin"));
     }
-    return ExitCodes.OK;
   }
+
+  private static int cli(String... args) {
+    return Main.commandLine().execute(args);
+  }
+
+  private static Path secret(Path file, String value) throws java.io.IOException {
+    Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, value + "\n");
+    return file;
+  }
+
 }

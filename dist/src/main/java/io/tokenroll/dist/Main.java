@@ -14,6 +14,7 @@ public final class Main {
   public static CommandLine commandLine() {
     CommandLine cl = Cli.commandLine();
     cl.addSubcommand("demo", new DemoCommand());
+    cl.addSubcommand("cmserver", new io.tokenroll.cmserver.cli.CmServerCommand());
     return cl;
   }
 

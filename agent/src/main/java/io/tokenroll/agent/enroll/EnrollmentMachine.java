@@ -31,6 +31,7 @@ import java.util.function.Consumer;
  */
 public final class EnrollmentMachine {
   private static final SecureRandom RANDOM = new SecureRandom();
+  private static final System.Logger LOG = System.getLogger("io.tokenroll.agent.enroll");
 
   private final Journal journal;
   private final MimCmClient cm;
@@ -54,7 +55,8 @@ public final class EnrollmentMachine {
   /** Journals a state before its side effect. */
   private void persist(Enrollment e, EnrollmentState state) throws IOException {
     if (e.state != state) {
-      progress.accept("enrollment " + e.id + ": " + e.state + " -> " + state);
+      EnrollmentState from = e.state;
+      LOG.log(System.Logger.Level.DEBUG, () -> "enrollment " + e.id + " moved " + from + " -> " + state);
     }
     e.state = state;
     journal.store(e);
