@@ -1,0 +1,214 @@
+package io.tokenroll.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.tokenroll.agent.cli.ExitCodes;
+import io.tokenroll.agent.encoding.Pem;
+import io.tokenroll.pkcs11.CertificateCategory;
+import io.tokenroll.pkcs11.KeyId;
+import io.tokenroll.pkcs11.ObjectClass;
+import io.tokenroll.pkcs11.TokenObject;
+import io.tokenroll.pkcs11.testing.Backends;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** The whole MIM CM flow: the real CLI, a real SoftHSM2 token, a real cmserver over HTTPS. */
+class EnrollE2eTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static JsonNode status(Stack s, String id) throws Exception {
+    return JSON.readTree(s.cli("status", id, "--json").out());
+  }
+
+  private static String enrollmentId(Cli run) {
+    var m = java.util.regex.Pattern.compile("enrollment (\\S+) \\(").matcher(run.out());
+    assertTrue(m.find(), run.toString());
+    return m.group(1);
+  }
+
+  /** Leaf and key share CKA_ID, the leaf's public key is the key's, and openssl verifies the chain. */
+  private static void assertInstalled(Stack s, int expectedLeaves) throws Exception {
+    List<TokenObject> certs = s.objects(ObjectClass.CERTIFICATE);
+    List<TokenObject> leaves = certs.stream().filter(c -> c.category() == CertificateCategory.USER).toList();
+    assertEquals(expectedLeaves, leaves.size(), certs.toString());
+    for (TokenObject leaf : leaves) {
+      TokenObject priv = s.objects(ObjectClass.PRIVATE_KEY).stream().filter(k -> k.id().equals(leaf.id()))
+          .findFirst().orElseThrow(() -> new AssertionError("no private key with the leaf's CKA_ID " + leaf.id()));
+      assertFalse(priv.flags().contains(TokenObject.Flag.EXTRACTABLE));
+      assertEquals(KeyId.subjectKeyIdOf(leaf.certificate().getPublicKey()), leaf.id(), "CKA_ID = SKI");
+      try (var session = s.token.open()) {
+        assertEquals(session.publicKey(leaf.id()), leaf.certificate().getPublicKey());
+      }
+      Path der = s.dir.resolve("leaf-" + leaf.id() + ".der");
+      s.pkcs11Tool("--read-object", "--type", "cert", "--id", leaf.id().hex(), "--output-file", der.toString());
+      Path pem = s.dir.resolve("leaf-" + leaf.id() + ".pem");
+      Files.writeString(pem, Pem.encode("CERTIFICATE", Files.readAllBytes(der)));
+      String verify = Backends.run(List.of("openssl", "verify", "-CAfile", s.trust.toString(), pem.toString()),
+          Map.of(), 30);
+      assertTrue(verify.contains(": OK"), verify);
+    }
+    assertTrue(certs.stream().anyMatch(c -> c.category() == CertificateCategory.AUTHORITY), "CA certificates");
+  }
+
+  @Test
+  void enroll_rsa2048_installsLeafAndChainAndCompletesTheRequest() throws Exception {
+    try (Stack s = new Stack("e2e-rsa")) {
+      Cli run = s.enroll("Smart Card Logon");
+      assertEquals(0, run.exitCode(), run.toString());
+      assertTrue(run.out().contains("COMPLETED"), run.out());
+      assertInstalled(s, 1);
+      assertTrue(s.pkcs11Tool("-O").contains("Smart Card Logon"));
+      JsonNode st = status(s, enrollmentId(run));
+      assertEquals("COMPLETED", st.get("state").asText());
+      UUID request = UUID.fromString(st.get("request").asText());
+      assertEquals("Completed", s.server.admin().requests().stream().filter(r -> r.uuid().equals(request))
+          .findFirst().orElseThrow().status());
+    }
+  }
+
+  @Test
+  void enroll_ecP256() throws Exception {
+    try (Stack s = new Stack("e2e-ec")) {
+      Cli run = s.enroll("Smart Card Logon EC", "--json");
+      assertEquals(0, run.exitCode(), run.toString());
+      JsonNode v = JSON.readTree(run.out());
+      assertEquals("EC-P256", v.get("keys").get(0).get("keySpec").asText());
+      assertInstalled(s, 1);
+    }
+  }
+
+  @Test
+  void enroll_pendingThenApproved_resumeCompletes() throws Exception {
+    try (Stack s = new Stack("e2e-pending")) {
+      Cli first = s.enroll("Smart Card Logon with Approval");
+      assertEquals(ExitCodes.UNEXPECTED_STATE, first.exitCode(), first.toString());
+      assertTrue(first.err().contains("waits for approval"), first.err());
+      String id = enrollmentId(first);
+      JsonNode st = status(s, id);
+      assertEquals("PENDING_APPROVAL", st.get("state").asText());
+      assertTrue(st.get("waitingFor").asText().startsWith("approval of request"), st.toString());
+      assertTrue(s.objects(ObjectClass.PRIVATE_KEY).isEmpty(), "no key before approval");
+
+      Cli stillPending = s.cli("resume", id);
+      assertEquals(ExitCodes.UNEXPECTED_STATE, stillPending.exitCode());
+
+      s.server.admin().approveRequest(UUID.fromString(st.get("request").asText()));
+      Cli resumed = s.cli("resume", id);
+      assertEquals(0, resumed.exitCode(), resumed.toString());
+      assertInstalled(s, 1);
+    }
+  }
+
+  @Test
+  void enroll_denied_endsWithAClearMessageAndNothingOnTheToken() throws Exception {
+    try (Stack s = new Stack("e2e-denied")) {
+      Cli first = s.enroll("Smart Card Logon with Approval");
+      String id = enrollmentId(first);
+      s.server.admin().denyRequest(UUID.fromString(status(s, id).get("request").asText()), "not today");
+      Cli resumed = s.cli("resume", id);
+      assertEquals(ExitCodes.UNEXPECTED_STATE, resumed.exitCode(), resumed.toString());
+      assertTrue(resumed.err().contains("was denied"), resumed.err());
+      assertEquals("DENIED", status(s, id).get("state").asText());
+      assertTrue(s.objects().isEmpty());
+    }
+  }
+
+  @Test
+  void enroll_serverGeneratedKey_isImportedFromThePfx() throws Exception {
+    try (Stack s = new Stack("e2e-pfx")) {
+      Cli run = s.enroll("Smart Card with Key Recovery", "--json");
+      assertEquals(0, run.exitCode(), run.toString());
+      JsonNode items = JSON.readTree(run.out()).get("items");
+      assertEquals(2, items.size(), run.out());
+      assertTrue(items.toString().contains("server-generated key"), items.toString());
+      assertInstalled(s, 2);
+      assertEquals(2, s.objects(ObjectClass.PRIVATE_KEY).size());
+    }
+  }
+
+  @Test
+  void enroll_oneItemDeniedByTheCa_installsTheOtherAndLeavesNoOrphanKey() throws Exception {
+    try (Stack s = new Stack("e2e-partial")) {
+      Cli run = s.enroll("Denied by CA", "--json");
+      assertEquals(0, run.exitCode(), run.toString());
+      JsonNode items = JSON.readTree(run.out()).get("items");
+      assertEquals("INSTALLED", items.get(0).get("result").asText());
+      assertEquals("FAILED", items.get(1).get("result").asText());
+      assertTrue(items.get(1).get("detail").asText().contains("server reports"), items.toString());
+      assertEquals(1, s.objects(ObjectClass.PRIVATE_KEY).size(), "the refused request's key is removed");
+      assertInstalled(s, 1);
+    }
+  }
+
+  @Test
+  void enroll_sha1Template_warnsAndSignsWithSha1() throws Exception {
+    try (Stack s = new Stack("e2e-sha1")) {
+      Cli run = s.enroll("Smart Card Logon SHA1");
+      assertEquals(0, run.exitCode(), run.toString());
+      assertTrue(run.err().contains("SHA-1 is weak"), run.err());
+    }
+  }
+
+  @Test
+  void renew_replacesTheSigningKeyAndCertificate() throws Exception {
+    try (Stack s = new Stack("e2e-renew")) {
+      String first = enrollmentId(s.enroll("Smart Card Logon"));
+      X509Certificate oldLeaf = s.objects(ObjectClass.CERTIFICATE).stream()
+          .filter(c -> c.category() == CertificateCategory.USER).findFirst().orElseThrow().certificate();
+      Cli renew = s.cli("renew", first);
+      assertEquals(0, renew.exitCode(), renew.toString());
+      List<TokenObject> leaves = s.objects(ObjectClass.CERTIFICATE).stream()
+          .filter(c -> c.category() == CertificateCategory.USER).toList();
+      assertEquals(1, leaves.size(), "the old certificate is gone");
+      assertNotEquals(oldLeaf, leaves.get(0).certificate());
+      assertEquals(1, s.objects(ObjectClass.PRIVATE_KEY).size(), "the old signing key is gone");
+      assertInstalled(s, 1);
+      assertTrue(status(s, first).get("supersededBy").asText().length() > 0);
+    }
+  }
+
+  @Test
+  void unblock_setsANewUserPinThroughTheSecurityOfficer() throws Exception {
+    try (Stack s = new Stack("e2e-unblock")) {
+      String first = enrollmentId(s.enroll("Smart Card Logon"));
+      Path newPin = Backends.writeSecret(s.dir.resolve("new.pin"), "24681357");
+      Cli run = s.cli("unblock", first, "--so-pin-source", "file:" + s.token.soPinFile(), "--new-pin-source",
+          "file:" + newPin);
+      assertEquals(0, run.exitCode(), run.toString());
+      Cli oldPin = Cli.run("objects", "--token", s.token.label(), "--pin-source", "file:" + s.token.userPinFile());
+      assertEquals(ExitCodes.PIN_INCORRECT, oldPin.exitCode(), oldPin.toString());
+      Cli withNew = Cli.run("objects", "--token", s.token.label(), "--pin-source", "file:" + newPin);
+      assertEquals(0, withNew.exitCode(), withNew.toString());
+      Files.writeString(s.token.userPinFile(), "24681357\n"); // the fixture's PIN file follows the card
+    }
+  }
+
+  @Test
+  void retire_removesWhatTokenrollInstalledAndRetiresTheCard() throws Exception {
+    try (Stack s = new Stack("e2e-retire")) {
+      String first = enrollmentId(s.enroll("Smart Card Logon"));
+      Cli run = s.cli("retire", first);
+      assertEquals(0, run.exitCode(), run.toString());
+      assertTrue(s.objects().isEmpty(), s.objects().toString());
+      assertEquals("Completed", s.server.admin().requests().stream()
+          .filter(r -> r.type().equals("Retire")).findFirst().orElseThrow().status());
+    }
+  }
+
+  @Test
+  void inspect_theDocumentedAnswer_showsLeafChainAndStatus() throws Exception {
+    Path vector = Path.of(getClass().getResource("/vectors/mimdocs_certificatedata_response.json").toURI());
+    Cli run = Cli.run("inspect", vector.toString());
+    assertEquals(0, run.exitCode(), run.toString());
+    assertTrue(run.out().contains("CMC Full PKI Response"), run.out());
+    assertTrue(run.out().contains("success \"Issued\""), run.out());
+    assertTrue(run.out().contains("ContosoVirtualSmartCardLimitedRelease-KSP"), run.out());
+  }
+}
