@@ -1,0 +1,63 @@
+package io.tokenroll.e2e;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** The distributed tokenroll.jar in a child JVM — so it can be killed with SIGKILL mid-flight. */
+final class ChildProcess {
+  static final Path JAR = Path.of("../dist/target/tokenroll.jar").toAbsolutePath().normalize();
+
+  private ChildProcess() {
+  }
+
+  static Process start(Map<String, String> env, List<String> args) throws IOException {
+    if (!Files.isRegularFile(JAR)) {
+      throw new IllegalStateException(JAR + " is missing; the dist module is packaged before the tests run");
+    }
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().putAll(env);
+    return pb.start();
+  }
+
+  /**
+   * Reads the child's stderr until a line contains {@code marker}; returns everything read. Fails if the child
+   * exits or the time runs out first.
+   */
+  static String awaitLine(Process p, String marker, int seconds) throws Exception {
+    StringBuilder seen = new StringBuilder();
+    BufferedReader err = new BufferedReader(new InputStreamReader(p.getErrorStream()));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+    Thread reader = Thread.currentThread();
+    String line;
+    while ((line = err.readLine()) != null) {
+      seen.append(line).append('\n');
+      if (line.contains(marker)) {
+        return seen.toString();
+      }
+      if (System.nanoTime() > deadline) {
+        break;
+      }
+    }
+    p.destroyForcibly();
+    throw new AssertionError("the child never printed '" + marker + "' (" + reader.getName() + "); it said:\n"
+        + seen + new String(p.getInputStream().readAllBytes()));
+  }
+
+  /** SIGKILL: no shutdown hooks, no finally blocks, exactly like a crash or a power cut. */
+  static void kill(Process p) throws InterruptedException {
+    p.destroyForcibly();
+    if (!p.waitFor(10, TimeUnit.SECONDS)) {
+      throw new AssertionError("the child survived SIGKILL");
+    }
+  }
+}
