@@ -43,6 +43,14 @@ import javax.net.ssl.SSLParameters;
  * with {@link #start(CmServerConfig)}; close it to stop.
  */
 public final class CmServer implements AutoCloseable {
+  static {
+    // Without TCP_NODELAY the JDK server's small writes meet the client's delayed ACK: ~40 ms per keep-alive
+    // request. Read once, when the JDK's HTTP server classes load, so it is set before any server starts.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private final Database db;
   private final CertificateAuthority ca;
   private final HttpServer http;

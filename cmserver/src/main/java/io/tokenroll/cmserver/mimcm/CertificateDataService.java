@@ -64,18 +64,7 @@ public final class CertificateDataService {
   /** Submits the CSRs of an Approved (or Executing) request and answers one item per certificate. */
   public List<Wire.CertificateItem> submit(UserAccount user, UUID requestId, List<String> csrs, String pfxPassword)
       throws SQLException {
-    Stored.CmRequest r = store.locked(requestId, () -> {
-      Stored.CmRequest current = store.ownRequest(user, requestId);
-      RequestStatus status = RequestService.status(current);
-      if (status != RequestStatus.APPROVED && status != RequestStatus.EXECUTING) {
-        throw HttpError.forbidden("The request " + requestId + " is " + status.wireName()
-            + "; certificates can only be requested for an Approved request.");
-      }
-      if (!issuesCertificates(current)) {
-        throw HttpError.forbidden("The request " + requestId + " is not for a workflow that issues certificates.");
-      }
-      return current;
-    });
+    Stored.CmRequest r = checkedApproved(user, requestId);
     ProfileTemplate template = store.template(r.profileTemplateUuid());
     List<CertificateEntry> entries = template.clientKeyEntries();
     if (csrs.size() != entries.size()) {
@@ -86,8 +75,9 @@ public final class CertificateDataService {
     for (int i = 0; i < csrs.size(); i++) {
       ders.add(CsrCheck.verified(csrs.get(i), entries.get(i), i));
     }
+    // Checked again under the lock: another call may have moved the request meanwhile.
     store.locked(requestId, () -> {
-      store.save(store.requests.get(requestId.toString()).orElseThrow().withStatus(RequestStatus.EXECUTING.code()));
+      store.save(checkedApproved(user, requestId).withStatus(RequestStatus.EXECUTING.code()));
       return null;
     });
     Requester requester = new Requester(user.name(), user.upn());
@@ -102,6 +92,19 @@ public final class CertificateDataService {
       }
     }
     return items;
+  }
+
+  private Stored.CmRequest checkedApproved(UserAccount user, UUID requestId) throws SQLException {
+    Stored.CmRequest current = store.ownRequest(user, requestId);
+    RequestStatus status = RequestService.status(current);
+    if (status != RequestStatus.APPROVED && status != RequestStatus.EXECUTING) {
+      throw HttpError.forbidden("The request " + requestId + " is " + status.wireName()
+          + "; certificates can only be requested for an Approved request.");
+    }
+    if (!issuesCertificates(current)) {
+      throw HttpError.forbidden("The request " + requestId + " is not for a workflow that issues certificates.");
+    }
+    return current;
   }
 
   private Wire.CertificateItem clientKeyItem(Stored.CmRequest r, Requester requester, CertificateEntry e,
