@@ -156,6 +156,7 @@ class CmApiRoutesTest {
         .get("Uuid").asText());
     assertEquals(200, alice.api("GET", "requests/" + id + "/smartcards/" + scid, null).statusCode());
     assertEquals(204, alice.api("GET", "smartcards?cardid=" + UUID.randomUUID(), null).statusCode());
+    assertEquals(204, alice.api("GET", "smartcards/" + UUID.randomUUID(), null).statusCode(), "GET: nothing found");
 
     String route = "requests/" + id + "/smartcards/" + scid;
     byte[] diversified = Base64.getDecoder().decode(TestClient.json(alice.api("GET", route + "/diversifiedkey?cardid="

@@ -121,7 +121,15 @@ public final class CmApi implements Application {
     if (!enabled || !lower.startsWith(API)) {
       return notFoundPage();
     }
-    Router.Outcome outcome = router.dispatch(request, request.path().substring(API.length()));
+    Router.Outcome outcome;
+    try {
+      outcome = router.dispatch(request, request.path().substring(API.length()));
+    } catch (HttpError e) {
+      if (e.status() == 404 && request.method().equalsIgnoreCase("GET")) {
+        return none(); // MIM's GETs answer "nothing found" with 204.
+      }
+      throw e;
+    }
     if (outcome instanceof Router.Handled h) {
       return h.response();
     }

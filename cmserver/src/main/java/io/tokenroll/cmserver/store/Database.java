@@ -30,7 +30,7 @@ public final class Database implements AutoCloseable {
       "CREATE UNIQUE INDEX IF NOT EXISTS ca_request_serial ON ca_request(serial)",
       "CREATE TABLE IF NOT EXISTS ca_counter (name VARCHAR(32) PRIMARY KEY, counter BIGINT NOT NULL)",
       "CREATE TABLE IF NOT EXISTS cm_document (kind VARCHAR(32) NOT NULL, id VARCHAR(64) NOT NULL,"
-          + " owner VARCHAR(256), lookup VARCHAR(256), body CLOB NOT NULL, PRIMARY KEY (kind, id))",
+          + " owner VARCHAR(256), lookup VARCHAR(256), body VARCHAR(1000000) NOT NULL, PRIMARY KEY (kind, id))",
       "CREATE INDEX IF NOT EXISTS cm_document_owner ON cm_document(kind, owner)",
       "CREATE INDEX IF NOT EXISTS cm_document_lookup ON cm_document(kind, lookup)",
   };
