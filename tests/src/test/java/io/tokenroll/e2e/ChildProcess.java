@@ -29,6 +29,22 @@ final class ChildProcess {
     return pb.start();
   }
 
+  /** Runs to the end; returns the exit code and everything printed (stdout and stderr merged). */
+  static Cli run(Map<String, String> env, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-jar", JAR.toString()));
+    cmd.addAll(args);
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+    pb.environment().putAll(env);
+    Process p = pb.start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(120, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+      throw new AssertionError("tokenroll did not finish: " + out);
+    }
+    return new Cli(p.exitValue(), out, "");
+  }
+
   /**
    * Reads the child's stderr until a line contains {@code marker}; returns everything read. Fails if the child
    * exits or the time runs out first.

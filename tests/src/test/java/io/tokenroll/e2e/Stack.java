@@ -29,6 +29,7 @@ final class Stack implements AutoCloseable {
   final Path password;
   final Path state;
   final String user = "alice";
+  private final boolean ownsServer;
 
   Stack(String name) throws Exception {
     this(name, null);
@@ -48,6 +49,22 @@ final class Stack implements AutoCloseable {
     }
     Files.writeString(trust, pem);
     state = dir.resolve("state");
+    ownsServer = true;
+  }
+
+  private Stack(Stack base, String name) throws Exception {
+    token = SoftHsm2.get().newToken(name);
+    server = base.server;
+    dir = Backends.privateDirectory("tokenroll-e2e-");
+    password = base.password;
+    trust = base.trust;
+    state = dir.resolve("state");
+    ownsServer = false;
+  }
+
+  /** Another token and state directory against the same server. */
+  Stack fresh(String name) throws Exception {
+    return new Stack(this, name);
   }
 
   /** The arguments every enrollment of this stack needs. */
@@ -89,6 +106,8 @@ final class Stack implements AutoCloseable {
 
   @Override
   public void close() {
-    server.close();
+    if (ownsServer) {
+      server.close();
+    }
   }
 }

@@ -18,6 +18,8 @@ import picocli.CommandLine;
  */
 public final class Cli {
   private static volatile boolean verbose;
+  /** Held so the level set on it is not lost to garbage collection of an unreferenced logger. */
+  private static final Logger TOKENROLL = Logger.getLogger("io.tokenroll");
 
   private Cli() {
   }
@@ -36,16 +38,18 @@ public final class Cli {
     return cl;
   }
 
+  /** Verbose shows tokenroll's own messages (not the JDK's or the wrapper's) on stderr. */
   static void setVerbose(boolean on) {
     verbose = on;
     Logger root = Logger.getLogger("");
-    root.setLevel(on ? Level.FINE : Level.WARNING);
+    root.setLevel(Level.WARNING);
     for (var h : root.getHandlers()) {
       h.setLevel(on ? Level.FINE : Level.WARNING);
     }
-    if (on && root.getHandlers().length == 0) {
+    if (root.getHandlers().length == 0) {
       root.addHandler(new ConsoleHandler());
     }
+    TOKENROLL.setLevel(on ? Level.FINE : Level.WARNING);
   }
 
   private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {

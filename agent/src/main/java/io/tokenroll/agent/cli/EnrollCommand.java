@@ -38,12 +38,17 @@ final class EnrollCommand extends EnrollmentCommand {
   @Option(names = "--comment", paramLabel = "<text>", description = "Comment stored with the request.")
   String comment;
 
+  @Option(names = "--issuer-trust", paramLabel = "<pem>",
+      description = "Root CA certificates issued chains must end in; an answer chaining elsewhere is refused.")
+  String issuerTrust;
+
   @Override
   protected int run() throws Exception {
     Enrollment e = Enrollment.create("Enroll");
     server.applyTo(e);
     e.template = template;
     e.comment = comment;
+    e.issuerTrustFile = issuerTrust == null ? null : java.nio.file.Path.of(issuerTrust).toAbsolutePath().toString();
     data.forEach((k, v) -> e.dataCollection.add(Map.of(k, v)));
     try (TokenModule module = token.loadModule()) {
       TokenInfo info = module.select(token.uri()); // fail on a missing token before the server hears of us

@@ -18,11 +18,28 @@ abstract class EnrollmentCommand extends BaseCommand {
   @Option(names = "--no-ca-certs", description = "Do not write the CA certificates of the chain to the token.")
   boolean noCaCerts;
 
+  @Option(names = "--retries", paramLabel = "<n>", defaultValue = "5",
+      description = "Tries per server exchange before the enrollment is left stuck (default: ${DEFAULT-VALUE}).")
+  int retries;
+
+  @Option(names = "--retry-delay", paramLabel = "<ms>", defaultValue = "500",
+      description = "First pause between tries; it doubles, with jitter, up to 20 s (default: ${DEFAULT-VALUE}).")
+  long retryDelayMs;
+
+  @Option(names = "--timeout", paramLabel = "<seconds>", defaultValue = "60",
+      description = "How long to wait for one server answer (default: ${DEFAULT-VALUE}).")
+  long timeoutSeconds;
+
   /** Runs (or resumes) an enrollment until it is done, parked or stuck; prints it; returns the exit code. */
   protected int drive(FileJournal journal, Enrollment e, boolean resume) throws Exception {
     Step step;
-    try (EnrollmentContext ctx = new EnrollmentContext(e, journal, state.directory(), RetryPolicy.DEFAULT,
-        !noCaCerts, this::note)) {
+    if (retries < 1 || retryDelayMs < 0 || timeoutSeconds < 1) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--retries and --timeout must be at least 1");
+    }
+    RetryPolicy retry = new RetryPolicy(retries, java.time.Duration.ofMillis(retryDelayMs),
+        java.time.Duration.ofSeconds(20));
+    try (EnrollmentContext ctx = new EnrollmentContext(e, journal, state.directory(), retry,
+        java.time.Duration.ofSeconds(timeoutSeconds), !noCaCerts, this::note)) {
       if (needsTokenNow(e)) {
         ctx.token().session(); // log in before anything reaches the server: a wrong PIN stops here
       }

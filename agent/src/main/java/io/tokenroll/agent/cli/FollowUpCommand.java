@@ -29,6 +29,7 @@ abstract class FollowUpCommand extends EnrollmentCommand {
     e.user = previous.user;
     e.passwordSource = previous.passwordSource;
     e.trustFile = previous.trustFile;
+    e.issuerTrustFile = previous.issuerTrustFile;
     e.insecure = previous.insecure;
     e.template = previous.template;
     e.templateUuid = previous.templateUuid;

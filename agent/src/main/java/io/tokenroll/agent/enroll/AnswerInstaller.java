@@ -31,12 +31,12 @@ import java.util.Set;
  */
 final class AnswerInstaller {
   private final TokenSession token;
-  private final List<X509Certificate> anchors;
+  private final IssuerTrust trust;
   private final boolean writeAuthorities;
 
-  AnswerInstaller(TokenSession token, List<X509Certificate> anchors, boolean writeAuthorities) {
+  AnswerInstaller(TokenSession token, IssuerTrust trust, boolean writeAuthorities) {
     this.token = token;
-    this.anchors = anchors;
+    this.trust = trust;
     this.writeAuthorities = writeAuthorities;
   }
 
@@ -124,7 +124,8 @@ final class AnswerInstaller {
       if (claimed.contains(key.index) || key.certified) {
         return new Refused(i, "a second certificate for the same key (request " + (key.index + 1) + ")");
       }
-      IssuedChain chain = IssuedChain.forKey(pub, response.certificates(), anchors);
+      IssuedChain chain = IssuedChain.forKey(pub, response.certificates(), trust.anchors(),
+          trust.required());
       if (!response.issuedCertificateHashes().isEmpty() && response.issuedCertificateHashes().stream()
           .noneMatch(h -> Arrays.equals(h, sha1(chain.leaf())))) {
         return new Refused(i, "szOID_ISSUED_CERT_HASH does not match the issued certificate");

@@ -23,6 +23,8 @@ public final class Enrollment {
   public String user;
   public String passwordSource;
   public String trustFile;
+  /** Roots an issued chain must end in (--issuer-trust); null: chains need only be consistent. */
+  public String issuerTrustFile;
   public boolean insecure;
 
   public String template;

@@ -27,17 +27,19 @@ public final class EnrollmentContext implements AutoCloseable {
   private final MimCmClient cm;
   private final EnrollmentRunner runner;
 
-  public EnrollmentContext(Enrollment e, FileJournal journal, Path stateDir, RetryPolicy retry, boolean writeCas,
-                           Consumer<String> progress) throws IOException, GeneralSecurityException {
+  public EnrollmentContext(Enrollment e, FileJournal journal, Path stateDir, RetryPolicy retry, Duration timeout,
+                           boolean writeCas, Consumer<String> progress) throws IOException, GeneralSecurityException {
     List<X509Certificate> anchors = anchors(e.trustFile);
     Credentials credentials = e.user == null ? Credentials.NONE
         : Credentials.basic(e.user, PasswordSource.read(e.passwordSource, "password of " + e.user));
     HttpTransport http = new HttpTransport(URI.create(e.server), new TlsSettings(anchors, e.insecure, null, null),
-        credentials, retry, Duration.ofSeconds(60), MAX_ANSWER);
+        credentials, retry, timeout, MAX_ANSWER);
     this.cm = new MimCmClient(http);
     this.token = new ModuleTokenAccess(e, stateDir.resolve("locks"));
-    EnrollmentMachine machine = new EnrollmentMachine(journal, cm, token, anchors, writeCas, progress);
-    this.runner = new EnrollmentRunner(journal, machine, progress);
+    IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
+        : new IssuerTrust(anchors(e.issuerTrustFile), true);
+    EnrollmentMachine machine = new EnrollmentMachine(journal, cm, token, trust, writeCas, progress);
+    this.runner = new EnrollmentRunner(journal, machine, retry, progress);
   }
 
   public static List<X509Certificate> anchors(String trustFile) throws IOException, GeneralSecurityException {

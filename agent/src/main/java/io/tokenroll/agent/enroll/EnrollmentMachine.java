@@ -17,7 +17,6 @@ import io.tokenroll.protocol.mimcm.RequestStatus;
 import io.tokenroll.protocol.mimcm.RequestType;
 import java.io.IOException;
 import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -36,17 +35,17 @@ public final class EnrollmentMachine {
   private final Journal journal;
   private final MimCmClient cm;
   private final TokenAccess token;
-  private final List<X509Certificate> anchors;
+  private final IssuerTrust trust;
   private final boolean writeAuthorities;
   private final Consumer<String> progress;
   private final CardWorkflows cards;
 
-  public EnrollmentMachine(Journal journal, MimCmClient cm, TokenAccess token, List<X509Certificate> anchors,
+  public EnrollmentMachine(Journal journal, MimCmClient cm, TokenAccess token, IssuerTrust trust,
                            boolean writeAuthorities, Consumer<String> progress) {
     this.journal = journal;
     this.cm = cm;
     this.token = token;
-    this.anchors = anchors;
+    this.trust = trust;
     this.writeAuthorities = writeAuthorities;
     this.progress = progress;
     this.cards = new CardWorkflows(journal, cm, token);
@@ -282,7 +281,7 @@ public final class EnrollmentMachine {
     List<CertificateItem> items = AnswerCodec.read(e.answer);
     try (TokenLock lock = token.lock()) {
       persist(e, EnrollmentState.INSTALLING);
-      e.outcomes = new AnswerInstaller(s, anchors, writeAuthorities).install(e, items);
+      e.outcomes = new AnswerInstaller(s, trust, writeAuthorities).install(e, items);
       for (KeyPlan plan : e.keys) {
         if (!plan.certified && plan.stage != KeyPlan.Stage.REMOVED) {
           KeyWork.remove(s, plan); // its certificate did not come or was refused: leave no orphan key

@@ -6,7 +6,9 @@ import io.tokenroll.agent.http.ServerRefusedException;
 import io.tokenroll.agent.http.ServerUnavailableException;
 import io.tokenroll.agent.journal.Journal;
 import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.agent.http.RetryPolicy;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
@@ -18,10 +20,12 @@ public final class EnrollmentRunner {
   private final Journal journal;
   private final EnrollmentMachine machine;
   private final Consumer<String> progress;
+  private final RetryPolicy retry;
 
-  public EnrollmentRunner(Journal journal, EnrollmentMachine machine, Consumer<String> progress) {
+  public EnrollmentRunner(Journal journal, EnrollmentMachine machine, RetryPolicy retry, Consumer<String> progress) {
     this.journal = journal;
     this.machine = machine;
+    this.retry = retry;
     this.progress = progress;
   }
 
@@ -32,6 +36,7 @@ public final class EnrollmentRunner {
   }
 
   public Step run(Enrollment e) throws IOException, TokenException, EnrollmentException {
+    e.attempts = 0; // every run gets the whole retry budget
     while (true) {
       Step step;
       try {
@@ -46,6 +51,13 @@ public final class EnrollmentRunner {
         e.stuck = ex.getMessage();
         e.attempts++;
         journal.store(e);
+        if (e.attempts < retry.attempts()) {
+          Duration pause = retry.delayBefore(e.attempts);
+          progress.accept("the server did not answer (" + ex.getMessage() + "); trying again in "
+              + pause.toMillis() + " ms");
+          sleep(pause);
+          continue;
+        }
         return new Step(e, Step.Wake.STUCK, "the server is unreachable: " + ex.getMessage()
             + "; the enrollment is kept — run 'tokenroll resume " + e.id + "' later");
       } catch (ServerRefusedException | ProtocolException ex) {
@@ -65,6 +77,15 @@ public final class EnrollmentRunner {
       if (step.wake() != Step.Wake.NOW) {
         return step;
       }
+    }
+  }
+
+  private static void sleep(Duration d) throws EnrollmentException {
+    try {
+      Thread.sleep(d.toMillis());
+    } catch (InterruptedException ex) {
+      Thread.currentThread().interrupt();
+      throw new EnrollmentException("interrupted while waiting for the server");
     }
   }
 

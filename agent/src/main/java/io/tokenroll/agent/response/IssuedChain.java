@@ -18,9 +18,10 @@ public record IssuedChain(X509Certificate leaf, List<X509Certificate> authoritie
    * Builds the chain for {@code key} from an unordered bag of certificates.
    *
    * @param anchors certificates that may complete a chain the bag leaves open (a configured CA), may be empty
+   * @param requireAnchor whether the chain must end in one of {@code anchors} (the issuers the user trusts)
    */
-  public static IssuedChain forKey(PublicKey key, List<X509Certificate> bag, List<X509Certificate> anchors)
-      throws InvalidResponseException {
+  public static IssuedChain forKey(PublicKey key, List<X509Certificate> bag, List<X509Certificate> anchors,
+                                   boolean requireAnchor) throws InvalidResponseException {
     List<X509Certificate> leaves = bag.stream().filter(c -> Arrays.equals(c.getPublicKey().getEncoded(),
         key.getEncoded())).toList();
     if (leaves.isEmpty()) {
@@ -60,6 +61,10 @@ public record IssuedChain(X509Certificate leaf, List<X509Certificate> authoritie
     if (!remaining.isEmpty()) {
       throw new InvalidResponseException("the answer carries certificates outside the chain: '"
           + remaining.get(0).getSubjectX500Principal() + "'");
+    }
+    if (requireAnchor && !anchors.contains(current) && issuerOf(current, anchors) == null) {
+      throw new InvalidResponseException("the chain ends in '" + current.getSubjectX500Principal()
+          + "', which is not among the trusted issuers");
     }
     return new IssuedChain(leaf, List.copyOf(chain));
   }

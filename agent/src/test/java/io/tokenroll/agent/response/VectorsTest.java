@@ -39,7 +39,7 @@ class VectorsTest {
     CmcResponse r = ResponseParser.parse(vector("mimdocs_example_cmc_response.p7"));
     X509Certificate leaf = r.certificates().stream().filter(c -> c.getBasicConstraints() < 0).findFirst().orElseThrow();
     InvalidResponseException e = assertThrows(InvalidResponseException.class,
-        () -> IssuedChain.forKey(leaf.getPublicKey(), r.certificates(), List.of()));
+        () -> IssuedChain.forKey(leaf.getPublicKey(), r.certificates(), List.of(), false));
     assertTrue(e.getMessage().contains("expired"), e.getMessage());
   }
 

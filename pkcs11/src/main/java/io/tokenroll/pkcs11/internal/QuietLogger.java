@@ -6,7 +6,8 @@ import org.xipki.pkcs11.wrapper.StaticLogger;
 
 /**
  * Routes the wrapper's logging (which prints a licence banner and every C_* call at INFO on stdout) to
- * {@link System.Logger} at DEBUG, so stdout carries only tokenroll's results.
+ * {@link System.Logger} at TRACE, so stdout carries only tokenroll's results and a verbose run shows tokenroll's
+ * own messages; the wrapper's appear only when the "org.xipki.pkcs11" logger is set to FINEST.
  */
 final class QuietLogger implements Logger {
   private static final System.Logger LOG = System.getLogger("org.xipki.pkcs11");
@@ -37,17 +38,17 @@ final class QuietLogger implements Logger {
 
   @Override
   public void info(String format, Object... arguments) {
-    log(Level.DEBUG, format, arguments);
+    log(Level.TRACE, format, arguments);
   }
 
   @Override
   public void warn(String format, Object... arguments) {
-    log(Level.DEBUG, format, arguments);
+    log(Level.TRACE, format, arguments);
   }
 
   @Override
   public void error(String format, Object... arguments) {
-    log(Level.DEBUG, format, arguments);
+    log(Level.TRACE, format, arguments);
   }
 
   @Override
@@ -67,12 +68,12 @@ final class QuietLogger implements Logger {
 
   @Override
   public boolean isInfoEnabled() {
-    return LOG.isLoggable(Level.DEBUG);
+    return LOG.isLoggable(Level.TRACE);
   }
 
   @Override
   public boolean isWarnEnabled() {
-    return LOG.isLoggable(Level.DEBUG);
+    return LOG.isLoggable(Level.TRACE);
   }
 
   @Override
