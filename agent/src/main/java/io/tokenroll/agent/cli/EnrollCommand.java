@@ -1,7 +1,6 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
-import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.pkcs11.TokenInfo;
 import io.tokenroll.pkcs11.TokenModule;
 import java.util.LinkedHashMap;
@@ -59,9 +58,9 @@ final class EnrollCommand extends EnrollmentCommand {
       e.pinSource = token.pinSourceSpec();
       e.cardId = CardIds.of(info);
     }
-    FileJournal journal = state.journal();
-    journal.store(e);
-    return drive(journal, e, false);
+    // Not journaled yet: NEW has no side effect. The first journal write is the intent to create the request,
+    // after the PIN was checked — a wrong PIN or an unknown template leaves nothing behind.
+    return drive(state.journal(), e, false);
   }
 
 }

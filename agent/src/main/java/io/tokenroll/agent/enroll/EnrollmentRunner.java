@@ -50,7 +50,7 @@ public final class EnrollmentRunner {
         e.state = e.state.onRestart(); // the effect may have happened: check before doing it again
         e.stuck = ex.getMessage();
         e.attempts++;
-        journal.store(e);
+        remember(e);
         if (e.attempts < retry.attempts()) {
           Duration pause = retry.delayBefore(e.attempts);
           progress.accept("the server did not answer (" + ex.getMessage() + "); trying again in "
@@ -58,8 +58,10 @@ public final class EnrollmentRunner {
           sleep(pause);
           continue;
         }
-        return new Step(e, Step.Wake.STUCK, "the server is unreachable: " + ex.getMessage()
-            + "; the enrollment is kept — run 'tokenroll resume " + e.id + "' later");
+        boolean nothingSent = e.state == EnrollmentState.NEW && e.requestId == null;
+        return new Step(e, Step.Wake.STUCK, "the server is unreachable: " + ex.getMessage() + (nothingSent
+            ? "; nothing was sent — run the command again later"
+            : "; the enrollment is kept — run 'tokenroll resume " + e.id + "' later"));
       } catch (ServerRefusedException | ProtocolException ex) {
         if (!failed(e, ex)) {
           throw new EnrollmentException(ex.getMessage() + " (enrollment " + e.id + " is kept in state " + e.state
@@ -71,7 +73,7 @@ public final class EnrollmentRunner {
       } catch (EnrollmentException | TokenException | RuntimeException ex) {
         e.lastError = ex.getMessage();
         e.state = e.state.onRestart();
-        journal.store(e);
+        remember(e);
         throw ex;
       }
       if (step.wake() != Step.Wake.NOW) {
@@ -102,7 +104,14 @@ public final class EnrollmentRunner {
       return true;
     }
     e.state = e.state.onRestart();
-    journal.store(e);
+    remember(e);
     return false;
+  }
+
+  /** Journals the enrollment unless nothing has happened yet (a NEW one that never reached the server). */
+  private void remember(Enrollment e) throws IOException {
+    if (e.state != EnrollmentState.NEW || e.requestId != null || journal.find(e.id).isPresent()) {
+      journal.store(e);
+    }
   }
 }

@@ -22,6 +22,9 @@ public final class HttpTransport {
   private static final System.Logger LOG = System.getLogger("io.tokenroll.agent.http");
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
+  /** Exchanges sent by this process, for benchmarks that count round trips. */
+  private static final java.util.concurrent.atomic.AtomicLong EXCHANGES = new java.util.concurrent.atomic.AtomicLong();
+
   private final URI base;
   private final HttpClient client;
   private final Credentials credentials;
@@ -54,6 +57,11 @@ public final class HttpTransport {
       b.sslContext(tls.sslContext(base));
     }
     this.client = b.build();
+  }
+
+  /** How many HTTP exchanges this process has sent (a statistic for benchmarks). */
+  public static long exchanges() {
+    return EXCHANGES.get();
   }
 
   public URI base() {
@@ -105,6 +113,7 @@ public final class HttpTransport {
       rb.header("Authorization", credentials.authorizationHeader());
     }
     long t0 = System.nanoTime();
+    EXCHANGES.incrementAndGet();
     try {
       HttpResponse<InputStream> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
       byte[] bytes = readLimited(r.body(), uri);

@@ -29,6 +29,11 @@ public record TlsSettings(List<X509Certificate> extraAnchors, boolean insecure, 
     return new TlsSettings(List.copyOf(anchors), false, null, null);
   }
 
+  /** Trust managers built from the JDK's trust store plus extra anchors, kept per anchor list: building one reads
+   *  and indexes ~150 certificates, which a daemon or a batch of enrollments should pay once. */
+  private static final java.util.Map<List<X509Certificate>, TrustManager[]> TRUST_CACHE =
+      new java.util.concurrent.ConcurrentHashMap<>();
+
   public SSLContext sslContext(URI server) throws GeneralSecurityException, IOException {
     TrustManager[] trust;
     if (insecure) {
@@ -38,7 +43,11 @@ public record TlsSettings(List<X509Certificate> extraAnchors, boolean insecure, 
       }
       trust = new TrustManager[] {new TrustAll()};
     } else {
-      trust = trustManagers();
+      trust = TRUST_CACHE.get(extraAnchors);
+      if (trust == null) {
+        trust = trustManagers();
+        TRUST_CACHE.put(extraAnchors, trust);
+      }
     }
     SSLContext ctx = SSLContext.getInstance("TLS");
     ctx.init(clientKeyStore == null ? null : keyManagers(), trust, null);
