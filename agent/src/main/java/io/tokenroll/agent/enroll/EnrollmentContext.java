@@ -38,7 +38,7 @@ public final class EnrollmentContext implements AutoCloseable {
     this.token = new ModuleTokenAccess(e, stateDir.resolve("locks"));
     IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
         : new IssuerTrust(anchors(e.issuerTrustFile), true);
-    EnrollmentMachine machine = new EnrollmentMachine(journal, cm, token, trust, writeCas, progress);
+    EnrollmentMachine machine = EnrollmentMachine.mimCm(journal, cm, token, trust, writeCas, progress);
     this.runner = new EnrollmentRunner(journal, machine, retry, progress);
   }
 

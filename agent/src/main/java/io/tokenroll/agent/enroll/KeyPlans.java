@@ -93,6 +93,14 @@ final class KeyPlans {
     return set;
   }
 
+  /** Refuses a plan the token cannot carry out, before anything is generated. */
+  static void checkToken(KeyPlan plan, io.tokenroll.pkcs11.TokenSession session) throws EnrollmentException {
+    if (!session.capabilities().canGenerate(KeySpec.parse(plan.keySpec))) {
+      throw new EnrollmentException("the server asks for a " + plan.keySpec + " key, which "
+          + session.info().describe() + " cannot generate; it offers " + session.capabilities().keySpecs());
+    }
+  }
+
   static Set<KeyUsage> usages(KeyPlan plan) {
     Set<KeyUsage> set = EnumSet.noneOf(KeyUsage.class);
     plan.usages.forEach(u -> set.add(KeyUsage.valueOf(u)));
