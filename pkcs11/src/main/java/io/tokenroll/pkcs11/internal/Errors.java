@@ -15,6 +15,7 @@ final class Errors {
       Map.entry("CKR_ATTRIBUTE_VALUE_INVALID", "the token refused an attribute value"),
       Map.entry("CKR_ATTRIBUTE_TYPE_INVALID", "the token does not know an attribute"),
       Map.entry("CKR_TOKEN_WRITE_PROTECTED", "the token is read-only"),
+      Map.entry("CKR_SESSION_READ_ONLY", "the token is read-only"),
       Map.entry("CKR_USER_NOT_LOGGED_IN", "log in with the user PIN first"),
       Map.entry("CKR_DEVICE_REMOVED", "the token was removed"),
       Map.entry("CKR_TOKEN_NOT_PRESENT", "the token was removed"),
@@ -30,6 +31,7 @@ final class Errors {
       Map.entry("CKR_PIN_INVALID", "the PIN has characters the token does not accept"));
 
   private static final java.util.Set<String> UNSUPPORTED = java.util.Set.of("CKR_MECHANISM_INVALID",
+      "CKR_SESSION_READ_ONLY",
       "CKR_KEY_SIZE_RANGE", "CKR_TOKEN_WRITE_PROTECTED", "CKR_FUNCTION_NOT_SUPPORTED", "CKR_TEMPLATE_INCONSISTENT",
       "CKR_ATTRIBUTE_VALUE_INVALID", "CKR_ATTRIBUTE_TYPE_INVALID", "CKR_KEY_TYPE_INCONSISTENT");
 

@@ -24,6 +24,12 @@ public record Quirks(String name, boolean keyImport, boolean parallelObjectWrite
 
   private static final List<Block> BLOCKS = load();
 
+  /** These quirks on a token found write-protected at run time. */
+  public Quirks asReadOnly() {
+    return new Quirks(name, false, parallelObjectWrites, true, soLoginForKeyGeneration, fixedKeyIds,
+        uniqueIssuerSerial, keyGenerationsPerInitialization, localAttributeReliable, keyUsageRestrictable);
+  }
+
   /** The quirks of the first block whose patterns all match. */
   public static Quirks forToken(String library, String manufacturer, String model, String label) {
     Map<String, String> facts = Map.of("library", nz(library), "manufacturer", nz(manufacturer),

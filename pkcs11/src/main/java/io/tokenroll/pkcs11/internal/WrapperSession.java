@@ -60,17 +60,35 @@ final class WrapperSession implements TokenSession {
     this.token = token;
     this.info = info;
     this.quirks = quirks;
-    this.capabilities = CapabilityProbe.of(info, quirks);
     this.writeLock = module.writeLock(token.getTokenID());
-    boolean readWrite = !capabilities.readOnly();
-    try {
-      this.anchor = token.openSession(readWrite);
-    } catch (PKCS11Exception e) {
-      throw Errors.of("opening a session", info, e);
-    }
-    this.pool = new SessionPool(token, readWrite);
+    boolean wantWrite = !CapabilityProbe.of(info, quirks).readOnly();
+    this.anchor = openAnchor(token, info, wantWrite);
+    boolean writable = wantWrite && isReadWrite(anchor);
+    // Some tokens (NSS opened with flags=readOnly) hand out read-only sessions without setting
+    // CKF_WRITE_PROTECTED: what the session says is what counts.
+    this.capabilities = CapabilityProbe.of(info, writable ? quirks : quirks.asReadOnly());
+    this.pool = new SessionPool(token, writable);
     this.keys = new KeyObjects(this);
     module.sessionOpened();
+  }
+
+  private static Session openAnchor(Token token, TokenInfo info, boolean readWrite) throws TokenException {
+    try {
+      return token.openSession(readWrite);
+    } catch (PKCS11Exception e) {
+      if (readWrite && e.getErrorCode() == CKR_TOKEN_WRITE_PROTECTED) {
+        return openAnchor(token, info, false);
+      }
+      throw Errors.of("opening a session", info, e);
+    }
+  }
+
+  private static boolean isReadWrite(Session s) {
+    try {
+      return s.getSessionInfo().isRwSession();
+    } catch (PKCS11Exception e) {
+      return true; // cannot tell: writes will say so themselves
+    }
   }
 
   /** One unit of PKCS#11 work on a pooled session. */
