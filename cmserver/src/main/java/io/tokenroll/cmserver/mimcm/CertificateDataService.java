@@ -64,22 +64,23 @@ public final class CertificateDataService {
   /** Submits the CSRs of an Approved (or Executing) request and answers one item per certificate. */
   public List<Wire.CertificateItem> submit(UserAccount user, UUID requestId, List<String> csrs, String pfxPassword)
       throws SQLException {
-    Stored.CmRequest r = checkedApproved(user, requestId);
+    List<byte[]> ders = new ArrayList<>();
+    // One read: status checked, CSRs checked and the request moved to Executing under the request's lock.
+    Stored.CmRequest r = store.locked(requestId, () -> {
+      Stored.CmRequest current = checkedApproved(user, requestId);
+      List<CertificateEntry> entries = store.template(current.profileTemplateUuid()).clientKeyEntries();
+      if (csrs.size() != entries.size()) {
+        throw HttpError.badRequest("The request is invalid. The profile template needs " + entries.size()
+            + " certificate request(s), " + csrs.size() + " were sent.");
+      }
+      for (int i = 0; i < csrs.size(); i++) {
+        ders.add(CsrCheck.verified(csrs.get(i), entries.get(i), i));
+      }
+      store.save(current.withStatus(RequestStatus.EXECUTING.code()));
+      return current;
+    });
     ProfileTemplate template = store.template(r.profileTemplateUuid());
     List<CertificateEntry> entries = template.clientKeyEntries();
-    if (csrs.size() != entries.size()) {
-      throw HttpError.badRequest("The request is invalid. The profile template needs " + entries.size()
-          + " certificate request(s), " + csrs.size() + " were sent.");
-    }
-    List<byte[]> ders = new ArrayList<>();
-    for (int i = 0; i < csrs.size(); i++) {
-      ders.add(CsrCheck.verified(csrs.get(i), entries.get(i), i));
-    }
-    // Checked again under the lock: another call may have moved the request meanwhile.
-    store.locked(requestId, () -> {
-      store.save(checkedApproved(user, requestId).withStatus(RequestStatus.EXECUTING.code()));
-      return null;
-    });
     Requester requester = new Requester(user.name(), user.upn());
     List<Wire.CertificateItem> items = new ArrayList<>();
     for (int i = 0; i < ders.size(); i++) {
