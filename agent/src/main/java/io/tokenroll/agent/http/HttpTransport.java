@@ -31,6 +31,7 @@ public final class HttpTransport {
   private final RetryPolicy retry;
   private final Duration timeout;
   private final long maxBody;
+  private final java.util.Map<String, String> headers;
 
   /** One server's answer. */
   public record Reply(int status, String contentType, String location, byte[] body, URI uri) {
@@ -41,6 +42,16 @@ public final class HttpTransport {
 
   public HttpTransport(URI base, TlsSettings tls, Credentials credentials, RetryPolicy retry, Duration timeout,
                        long maxBody) throws GeneralSecurityException, IOException {
+    this(base, tls, credentials, retry, timeout, maxBody, java.util.Map.of());
+  }
+
+  /**
+   * Like the other constructor, plus {@code headers} sent with every request, replacing the default of the same
+   * name (AD CS web enrollment wants a browser-like User-Agent, or it labels certificates with the wrong type).
+   */
+  public HttpTransport(URI base, TlsSettings tls, Credentials credentials, RetryPolicy retry, Duration timeout,
+                       long maxBody, java.util.Map<String, String> headers)
+      throws GeneralSecurityException, IOException {
     if (!"https".equalsIgnoreCase(base.getScheme()) && !("http".equalsIgnoreCase(base.getScheme())
         && TlsSettings.isLoopback(base))) {
       throw new IllegalArgumentException("server URL must be https:// (plain http only for a loopback test server): "
@@ -51,6 +62,7 @@ public final class HttpTransport {
     this.retry = retry;
     this.timeout = timeout;
     this.maxBody = maxBody;
+    this.headers = java.util.Map.copyOf(headers);
     HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
         .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
     if ("https".equalsIgnoreCase(base.getScheme())) {
@@ -109,6 +121,7 @@ public final class HttpTransport {
     if (body != null) {
       rb.header("Content-Type", contentType);
     }
+    headers.forEach(rb::setHeader);
     if (credentials.authorizationHeader() != null) {
       rb.header("Authorization", credentials.authorizationHeader());
     }

@@ -9,11 +9,24 @@ import java.util.Map;
  */
 public final class HResult {
   public static final int S_OK = 0;
+  public static final int E_NOTIMPL = 0x80004001;
   public static final int E_FAIL = 0x80004005;
   public static final int E_ACCESSDENIED = 0x80070005;
   public static final int ERROR_INVALID_DATA = 0x8007000D;
   public static final int E_INVALIDARG = 0x80070057;
   public static final int NTE_BAD_SIGNATURE = 0x80090006;
+
+  /** HTTP failures as Windows reports them (facility 25, HTTP_E_STATUS_*: 0x80190000 | status). */
+  public static final int HTTP_E_STATUS_UNEXPECTED = 0x80190001;
+  public static final int HTTP_E_STATUS_DENIED = 0x80190191;
+  public static final int HTTP_E_STATUS_FORBIDDEN = 0x80190193;
+  public static final int HTTP_E_STATUS_NOT_FOUND = 0x80190194;
+  public static final int HTTP_E_STATUS_SERVER_ERROR = 0x801901F4;
+  public static final int HTTP_E_STATUS_SERVICE_UNAVAIL = 0x801901F7;
+  /** Network failures: HRESULT_FROM_WIN32 of the WinHTTP errors. */
+  public static final int ERROR_WINHTTP_TIMEOUT = 0x80072EE2;
+  public static final int ERROR_WINHTTP_CANNOT_CONNECT = 0x80072EFD;
+  public static final int ERROR_WINHTTP_SECURE_FAILURE = 0x80072F8F;
 
   public static final int CERTSRV_E_BAD_REQUESTSUBJECT = 0x80094001;
   public static final int CERTSRV_E_NO_REQUEST = 0x80094002;
@@ -68,11 +81,22 @@ public final class HResult {
 
   static {
     put(S_OK, "S_OK", "The operation completed successfully.");
+    put(E_NOTIMPL, "E_NOTIMPL", "Not implemented");
     put(E_FAIL, "E_FAIL", "Unspecified error");
     put(E_ACCESSDENIED, "E_ACCESSDENIED", "Access is denied.");
     put(ERROR_INVALID_DATA, "ERROR_INVALID_DATA", "The data is invalid.");
     put(E_INVALIDARG, "E_INVALIDARG", "The parameter is incorrect.");
     put(NTE_BAD_SIGNATURE, "NTE_BAD_SIGNATURE", "Invalid Signature.");
+    put(HTTP_E_STATUS_UNEXPECTED, "HTTP_E_STATUS_UNEXPECTED", "Unexpected HTTP status code.");
+    put(HTTP_E_STATUS_DENIED, "HTTP_E_STATUS_DENIED", "Access denied (401).");
+    put(HTTP_E_STATUS_FORBIDDEN, "HTTP_E_STATUS_FORBIDDEN", "Forbidden (403).");
+    put(HTTP_E_STATUS_NOT_FOUND, "HTTP_E_STATUS_NOT_FOUND", "Not found (404).");
+    put(HTTP_E_STATUS_SERVER_ERROR, "HTTP_E_STATUS_SERVER_ERROR", "Internal server error (500).");
+    put(HTTP_E_STATUS_SERVICE_UNAVAIL, "HTTP_E_STATUS_SERVICE_UNAVAIL", "Service unavailable (503).");
+    put(ERROR_WINHTTP_TIMEOUT, "ERROR_WINHTTP_TIMEOUT", "The operation timed out");
+    put(ERROR_WINHTTP_CANNOT_CONNECT, "ERROR_WINHTTP_CANNOT_CONNECT",
+        "A connection with the server could not be established");
+    put(ERROR_WINHTTP_SECURE_FAILURE, "ERROR_WINHTTP_SECURE_FAILURE", "A security error occurred");
     put(CERTSRV_E_BAD_REQUESTSUBJECT, "CERTSRV_E_BAD_REQUESTSUBJECT",
         "The request subject name is invalid or too long.");
     put(CERTSRV_E_NO_REQUEST, "CERTSRV_E_NO_REQUEST", "The request does not exist.");
