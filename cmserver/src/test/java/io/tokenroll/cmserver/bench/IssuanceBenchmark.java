@@ -22,6 +22,7 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
@@ -138,6 +139,7 @@ public final class IssuanceBenchmark {
     BlockingQueue<String> ready = new ArrayBlockingQueue<>(requests);
     byte[] create = JSON.writeValueAsBytes(Map.of("datacollection", "[]", "type", "Enroll", "profiletemplateuuid",
         BuiltInTemplates.SMART_CARD_LOGON.toString(), "comment", ""));
+    AtomicReference<Exception> failure = new AtomicReference<>();
     List<Thread> creators = new ArrayList<>();
     AtomicLong toCreate = new AtomicLong(requests);
     for (int c = 0; c < clients; c++) {
@@ -152,13 +154,16 @@ public final class IssuanceBenchmark {
             ready.add(location.substring(location.lastIndexOf('/') + 1));
           }
         } catch (Exception e) {
-          throw new IllegalStateException(e);
+          failure.compareAndSet(null, e);
         }
       }));
     }
     creators.forEach(Thread::start);
     for (Thread t : creators) {
       t.join();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("creating requests failed", failure.get());
     }
     AtomicLong issued = new AtomicLong();
     AtomicBoolean stop = new AtomicBoolean();
@@ -177,14 +182,15 @@ public final class IssuanceBenchmark {
                 + "/certificatedata")).header("Authorization", auth).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200 || !new String(r.body(), StandardCharsets.UTF_8).contains("\"isPkcs7\":true")) {
-              throw new IllegalStateException("certificatedata answered " + r.statusCode());
+              throw new IllegalStateException("certificatedata answered " + r.statusCode() + ": "
+                  + new String(r.body(), StandardCharsets.UTF_8));
             }
             if (!stop.get()) {
               issued.incrementAndGet();
             }
           }
         } catch (Exception e) {
-          throw new IllegalStateException(e);
+          failure.compareAndSet(null, e);
         }
       }));
     }
@@ -195,6 +201,9 @@ public final class IssuanceBenchmark {
     double elapsed = (System.nanoTime() - start) / 1e9;
     for (Thread t : workers) {
       t.join();
+    }
+    if (failure.get() != null) {
+      throw new IllegalStateException("a benchmark client failed", failure.get());
     }
     if (ready.isEmpty()) {
       throw new IllegalStateException("the " + requests + " pre-created requests ran out: raise the pool");
