@@ -47,7 +47,7 @@ final class TransportFailures {
     if (m.find()) {
       return new CertSrvException(HTTP_FACILITY | Integer.parseInt(m.group(1)), text, e);
     }
-    return new CertSrvException(HResult.ERROR_WINHTTP_CANNOT_CONNECT, text, e);
+    return new CertSrvException(HResult.ERROR_WINHTTP_CONNECTION_ERROR, text, e);
   }
 
   /** An answer with a status the page never sends (a redirect to a login page, 204 …). */

@@ -31,7 +31,7 @@ import picocli.CommandLine.Spec;
     subcommands = {EnrollCommand.class, StatusCommand.class, ResumeCommand.class, AbandonCommand.class,
         RenewCommand.class, UnblockCommand.class, RetireCommand.class, InspectCommand.class,
         TokensCommand.class, ObjectsCommand.class, KeygenCommand.class, CsrCommand.class,
-        ImportCertCommand.class, DeleteCommand.class, CommandLine.HelpCommand.class})
+        ImportCertCommand.class, DeleteCommand.class, CaCommand.class, CommandLine.HelpCommand.class})
 public final class TokenrollCommand implements Runnable {
   @Spec
   CommandSpec spec;

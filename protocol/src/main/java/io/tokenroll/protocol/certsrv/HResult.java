@@ -26,6 +26,7 @@ public final class HResult {
   /** Network failures: HRESULT_FROM_WIN32 of the WinHTTP errors. */
   public static final int ERROR_WINHTTP_TIMEOUT = 0x80072EE2;
   public static final int ERROR_WINHTTP_CANNOT_CONNECT = 0x80072EFD;
+  public static final int ERROR_WINHTTP_CONNECTION_ERROR = 0x80072EFE;
   public static final int ERROR_WINHTTP_SECURE_FAILURE = 0x80072F8F;
 
   public static final int CERTSRV_E_BAD_REQUESTSUBJECT = 0x80094001;
@@ -96,6 +97,8 @@ public final class HResult {
     put(ERROR_WINHTTP_TIMEOUT, "ERROR_WINHTTP_TIMEOUT", "The operation timed out");
     put(ERROR_WINHTTP_CANNOT_CONNECT, "ERROR_WINHTTP_CANNOT_CONNECT",
         "A connection with the server could not be established");
+    put(ERROR_WINHTTP_CONNECTION_ERROR, "ERROR_WINHTTP_CONNECTION_ERROR",
+        "The connection with the server was terminated abnormally");
     put(ERROR_WINHTTP_SECURE_FAILURE, "ERROR_WINHTTP_SECURE_FAILURE", "A security error occurred");
     put(CERTSRV_E_BAD_REQUESTSUBJECT, "CERTSRV_E_BAD_REQUESTSUBJECT",
         "The request subject name is invalid or too long.");
