@@ -90,80 +90,107 @@ public final class CmServerConfig {
     return value == null ? fallback : value;
   }
 
-  private CmServerConfig copy(boolean apiEnabled, String bindAddress, int port, String hostName, boolean plainHttp,
-      Path stateDirectory, List<UserAccount> users) {
-    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads,
-        maxBodyBytes, ca, users, certificateTemplates, profileTemplates);
+  /** A mutable copy of every field, so each {@code with…} changes one and builds a new configuration. */
+  private static final class Edit {
+    boolean apiEnabled;
+    String bindAddress;
+    int port;
+    String hostName;
+    boolean plainHttp;
+    Path stateDirectory;
+    int threads;
+    int maxBodyBytes;
+    CaSettings ca;
+    List<UserAccount> users;
+    List<CertTemplate> certificateTemplates;
+    List<ProfileTemplate> profileTemplates;
+
+    Edit(CmServerConfig c) {
+      apiEnabled = c.apiEnabled;
+      bindAddress = c.bindAddress;
+      port = c.port;
+      hostName = c.hostName;
+      plainHttp = c.plainHttp;
+      stateDirectory = c.stateDirectory;
+      threads = c.threads;
+      maxBodyBytes = c.maxBodyBytes;
+      ca = c.ca;
+      users = new ArrayList<>(c.users);
+      certificateTemplates = new ArrayList<>(c.certificateTemplates);
+      profileTemplates = new ArrayList<>(c.profileTemplates);
+    }
+  }
+
+  private CmServerConfig edit(java.util.function.Consumer<Edit> change) {
+    Edit e = new Edit(this);
+    change.accept(e);
+    return new CmServerConfig(e.apiEnabled, e.bindAddress, e.port, e.hostName, e.plainHttp, e.stateDirectory,
+        e.threads, e.maxBodyBytes, e.ca, e.users, e.certificateTemplates, e.profileTemplates);
   }
 
   /** 0 picks a free port. */
   public CmServerConfig withPort(int newPort) {
-    return copy(apiEnabled, bindAddress, newPort, hostName, plainHttp, stateDirectory, users);
+    return edit(e -> e.port = newPort);
   }
 
   /** null keeps everything in memory; a directory keeps the databases, CA keys and credentials across restarts. */
   public CmServerConfig withStateDirectory(Path directory) {
-    return copy(apiEnabled, bindAddress, port, hostName, plainHttp, directory, users);
+    return edit(e -> e.stateDirectory = directory);
   }
 
   /** Adds a user, or replaces the one with the same name (case-insensitive). */
   public CmServerConfig withUser(String name, String password, String upn) {
-    List<UserAccount> list = new ArrayList<>(users);
-    list.removeIf(u -> u.name().equalsIgnoreCase(name));
-    list.add(new UserAccount(name, password, upn));
-    return copy(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, list);
+    return edit(e -> {
+      e.users.removeIf(u -> u.name().equalsIgnoreCase(name));
+      e.users.add(new UserAccount(name, password, upn));
+    });
   }
 
   public CmServerConfig withBindAddress(String address) {
-    return copy(apiEnabled, address, port, hostName, plainHttp, stateDirectory, users);
+    return edit(e -> e.bindAddress = address);
   }
 
   /** The DNS name in the CA config string and in the TLS certificate's SANs (besides 127.0.0.1 and localhost). */
   public CmServerConfig withHostName(String name) {
-    return copy(apiEnabled, bindAddress, port, name, plainHttp, stateDirectory, users);
+    return edit(e -> e.hostName = name);
   }
 
   /** MIM's {@code Clm.WebApi.Enabled}: when false every CM API route answers 404. */
   public CmServerConfig withApiEnabled(boolean enabled) {
-    return copy(enabled, bindAddress, port, hostName, plainHttp, stateDirectory, users);
+    return edit(e -> e.apiEnabled = enabled);
   }
 
   /** Plain HTTP instead of HTTPS; refused at start unless the bind address is a loopback address. */
   public CmServerConfig withPlainHttp(boolean plain) {
-    return copy(apiEnabled, bindAddress, port, hostName, plain, stateDirectory, users);
+    return edit(e -> e.plainHttp = plain);
   }
 
   public CmServerConfig withCa(CaSettings settings) {
-    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads,
-        maxBodyBytes, settings, users, certificateTemplates, profileTemplates);
+    return edit(e -> e.ca = settings);
   }
 
   /** Adds a profile template, or replaces the one with the same UUID. */
   public CmServerConfig withProfileTemplate(ProfileTemplate template) {
-    List<ProfileTemplate> list = new ArrayList<>(profileTemplates);
-    list.removeIf(t -> t.uuid().equals(template.uuid()));
-    list.add(template);
-    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads,
-        maxBodyBytes, ca, users, certificateTemplates, list);
+    return edit(e -> {
+      e.profileTemplates.removeIf(t -> t.uuid().equals(template.uuid()));
+      e.profileTemplates.add(template);
+    });
   }
 
   /** Adds a CA certificate template, or replaces the one with the same common name. */
   public CmServerConfig withCertificateTemplate(CertTemplate template) {
-    List<CertTemplate> list = new ArrayList<>(certificateTemplates);
-    list.removeIf(t -> t.commonName().equalsIgnoreCase(template.commonName()));
-    list.add(template);
-    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads,
-        maxBodyBytes, ca, users, list, profileTemplates);
+    return edit(e -> {
+      e.certificateTemplates.removeIf(t -> t.commonName().equalsIgnoreCase(template.commonName()));
+      e.certificateTemplates.add(template);
+    });
   }
 
   public CmServerConfig withMaxBodyBytes(int bytes) {
-    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, threads, bytes,
-        ca, users, certificateTemplates, profileTemplates);
+    return edit(e -> e.maxBodyBytes = bytes);
   }
 
   public CmServerConfig withThreads(int count) {
-    return new CmServerConfig(apiEnabled, bindAddress, port, hostName, plainHttp, stateDirectory, count,
-        maxBodyBytes, ca, users, certificateTemplates, profileTemplates);
+    return edit(e -> e.threads = count);
   }
 
   public boolean apiEnabled() {

@@ -14,25 +14,10 @@ import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bouncycastle.cms.CMSSignedData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** AD CS Web Enrollment as certsrv-py, Certipy and impacket talk to it (reference §4.2), their regexes included. */
-class CertSrvTest {
-  private static CmServer server;
-  private static TestClient alice;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = Servers.start();
-    alice = Servers.alice(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class CertSrvTest extends ServerTest {
 
   private static HttpResponse<byte[]> submit(String pem, String attributes) throws Exception {
     String form = "Mode=newreq&CertRequest=" + URLEncoder.encode(pem, StandardCharsets.UTF_8) + "&CertAttrib="

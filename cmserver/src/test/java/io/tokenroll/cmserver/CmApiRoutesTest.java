@@ -15,26 +15,16 @@ import java.util.Map;
 import java.util.UUID;
 import javax.crypto.Cipher;
 import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Every documented route of the CM REST API with its documented codes and shapes (reference §1.3). */
-class CmApiRoutesTest {
-  private static CmServer server;
-  private static TestClient alice;
+class CmApiRoutesTest extends ServerTest {
   private static TestClient bob;
 
   @BeforeAll
-  static void start() throws Exception {
-    server = Servers.start();
-    alice = Servers.alice(server);
+  static void bob() {
     bob = Servers.bob(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

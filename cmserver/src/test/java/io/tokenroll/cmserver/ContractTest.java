@@ -35,29 +35,14 @@ import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The documented example, replayed: MIM's certificatedata request (with a CSR of our own) must get an answer with
  * the field names and JSON types of MIM's example response, and its Pkcs7 the ASN.1 layout of MIM's CMC response.
  */
-class ContractTest {
+class ContractTest extends ServerTest {
   private static final Path VECTORS = Path.of("src/test/resources/vectors");
-  private static CmServer server;
-  private static TestClient alice;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = Servers.start();
-    alice = Servers.alice(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   private static JsonNode vector(String name) throws Exception {
     return TestClient.JSON.readTree(Files.readAllBytes(VECTORS.resolve(name)));

@@ -16,25 +16,10 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import org.bouncycastle.cms.CMSSignedData;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The three ways a request ends: issued at once; pending, approved, issued; denied (by CM or by the CA). */
-class DispositionTest {
-  private static CmServer server;
-  private static TestClient alice;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = Servers.start();
-    alice = Servers.alice(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class DispositionTest extends ServerTest {
 
   @Test
   void issuedAtOnceOnAnEcTemplate() throws Exception {

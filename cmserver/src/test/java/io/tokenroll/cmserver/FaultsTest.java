@@ -11,26 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The fault hooks do what they say, for exactly the armed number of matching requests, and nothing when unarmed. */
-class FaultsTest {
-  private static CmServer server;
-  private static TestClient alice;
-
-  @BeforeAll
-  static void start() throws Exception {
-    server = Servers.start();
-    alice = Servers.alice(server);
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class FaultsTest extends ServerTest {
 
   @AfterEach
   void disarm() {

@@ -3,7 +3,6 @@ package io.tokenroll.cmserver.ca;
 import io.tokenroll.cmserver.store.CaRecord;
 import io.tokenroll.protocol.certsrv.CaProperty;
 import io.tokenroll.protocol.certsrv.CertSrvException;
-import io.tokenroll.protocol.certsrv.Disposition;
 import io.tokenroll.protocol.certsrv.HResult;
 import io.tokenroll.protocol.certsrv.ICertRequest2;
 import io.tokenroll.protocol.certsrv.OutputFlags;
@@ -192,10 +191,5 @@ public final class CaSession implements ICertRequest2 {
     if (config == null || !config.equalsIgnoreCase(ca.config())) {
       throw new CertSrvException(HResult.E_INVALIDARG, "unknown CA configuration '" + config + "'");
     }
-  }
-
-  /** The disposition as the enum, for callers that switch on it. */
-  public Disposition disposition() {
-    return Disposition.fromCode(last.disposition());
   }
 }

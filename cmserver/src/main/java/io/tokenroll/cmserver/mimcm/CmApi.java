@@ -13,6 +13,7 @@ import io.tokenroll.protocol.mimcm.MimEnum;
 import io.tokenroll.protocol.mimcm.ProfileStatus;
 import io.tokenroll.protocol.mimcm.RequestStatus;
 import io.tokenroll.protocol.mimcm.RequestType;
+import io.tokenroll.protocol.mimcm.SmartcardStatus;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.List;
@@ -248,7 +249,7 @@ public final class CmApi implements Application {
       return none();
     }
     // The newest card object for that physical card; another user's card is not theirs to see.
-    Stored.CmSmartcard latest = found.stream().filter(c -> c.status() != 6).reduce((a, b) -> b)
+    Stored.CmSmartcard latest = found.stream().filter(c -> c.status() != SmartcardStatus.RETIRED.code()).reduce((a, b) -> b)
         .orElse(found.get(found.size() - 1));
     return ok(Views.smartcard(store.ownCard(r.user(), latest.uuid())));
   }

@@ -29,7 +29,7 @@ final class RequestBodies {
     if (type == null || type == RequestType.NONE) {
       throw HttpError.badRequest("The request is invalid. 'type' is missing or not a request type: " + typeText);
     }
-    if (Json.field(json, "comment") == null && !hasKey(json, "comment")) {
+    if (!hasKey(json, "comment")) {
       throw HttpError.badRequest("The request is invalid. 'comment' is required (it may be empty).");
     }
     if (!hasKey(json, "datacollection")) {

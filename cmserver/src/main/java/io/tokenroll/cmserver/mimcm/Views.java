@@ -104,10 +104,9 @@ final class Views {
 
   static Wire.UserCertificateView userCertificate(Stored.CmCertificate c, String caConfig) {
     X509Certificate cert = parse(c);
-    String upnDomain = c.owner();
     return new Wire.UserCertificateView(c.keyHistory(), c.archivedKey() != null, 1, c.templateCommonName(),
         c.serial(), thumbprint(cert), MimTime.local(cert.getNotAfter().toInstant()),
-        MimTime.local(cert.getNotBefore().toInstant()), caConfig, "TOKENROLL\\" + upnDomain, 0);
+        MimTime.local(cert.getNotBefore().toInstant()), caConfig, "TOKENROLL\\" + c.owner(), 0);
   }
 
   private static X509Certificate parse(Stored.CmCertificate c) {
