@@ -42,7 +42,7 @@ public final class CertsrvClient implements ICertRequest2 {
 
   @Override
   public int submit(int flags, String request, String attributes, String config) throws CertSrvException {
-    return remember(config, site -> {
+    return remember(config, "the CA did not take the request", site -> {
       int format = flags & RequestFlags.CR_IN_FORMATMASK;
       if (Arrays.stream(FORMATS).noneMatch(f -> f == format)) {
         throw new CertSrvException(HResult.E_NOTIMPL, "request format 0x" + Integer.toHexString(format)
@@ -54,7 +54,7 @@ public final class CertsrvClient implements ICertRequest2 {
 
   @Override
   public int retrievePending(int requestId, String config) throws CertSrvException {
-    return remember(config, site -> {
+    return remember(config, "request " + requestId, site -> {
       if (requestId <= 0) {
         throw new CertSrvException(HResult.E_INVALIDARG, "request id " + requestId + " is not a CA request id");
       }
@@ -68,7 +68,7 @@ public final class CertsrvClient implements ICertRequest2 {
     if (requestId != -1) {
       return retrievePending(requestId, config);
     }
-    return remember(config, site -> {
+    return remember(config, "serial number " + serialNumber, site -> {
       if (serialNumber == null || serialNumber.isBlank()) {
         throw new CertSrvException(HResult.E_INVALIDARG, "request id -1 needs a serial number");
       }
@@ -81,8 +81,11 @@ public final class CertsrvClient implements ICertRequest2 {
     PageOutcome run(WebEnrollment site) throws CertSrvException;
   }
 
-  /** Forgets the previous request, runs this one and caches what it says; a failed call is thrown. */
-  private int remember(String config, Call call) throws CertSrvException {
+  /**
+   * Forgets the previous request, runs this one and caches what it says. A failed call (an error page without a
+   * request id) is thrown, its message prefixed with {@code subject}.
+   */
+  private int remember(String config, String subject, Call call) throws CertSrvException {
     last = PageOutcome.NONE;
     lastSite = null;
     leaf = null;
@@ -97,7 +100,7 @@ public final class CertsrvClient implements ICertRequest2 {
       throw e;
     }
     if (last.failedCall()) {
-      throw new CertSrvException(last.status(), last.message());
+      throw new CertSrvException(last.status(), subject + ": " + last.message());
     }
     return last.disposition();
   }

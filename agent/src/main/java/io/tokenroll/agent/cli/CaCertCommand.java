@@ -15,12 +15,14 @@ import picocli.CommandLine.Option;
 
 @Command(name = "cacert", header = "Prints the CA's signing certificate, or its chain, from AD CS.",
     description = {
-        "  tokenroll ca cacert --config https://ca.example.com/certsrv > issuing-ca.pem",
-        "  tokenroll ca cacert --config https://ca.example.com/certsrv --chain --out ca-chain.pem",
-        "  tokenroll ca cacert --config https://ca.example.com/certsrv --index 0 --json   (the CA's first key)",
+        "  tokenroll ca cacert --config https://ca.example.com/certsrv > ca.pem",
+        "  tokenroll ca cacert --chain --out chain.pem \\",
+        "      --config https://ca.example.com/certsrv",
+        "  tokenroll ca cacert --index 0 --json --config https://ca.example.com/certsrv",
         "",
-        "Without --index: the current CA certificate (ICertRequest2::GetCACertificate; certcarc.asp, then",
-        "certnew.cer?ReqID=CACert). With --index k: CA certificate k (CR_PROP_CASIGCERT / CASIGCERTCHAIN)."})
+        "Without --index: the current CA certificate (GetCACertificate: certcarc.asp,",
+        "then certnew.cer?ReqID=CACert). With --index k: CA certificate number k",
+        "(CR_PROP_CASIGCERT, or CASIGCERTCHAIN with --chain)."})
 final class CaCertCommand extends BaseCommand {
   record Result(Integer index, boolean chain, List<CaOutput.CertificateView> certificates) {
   }

@@ -17,12 +17,15 @@ import picocli.CommandLine.Parameters;
 @Command(name = "property", header = "Reads a CA property (CR_PROP_*) from AD CS.",
     description = {
         "  tokenroll ca property CASIGCERTCOUNT --config https://ca.example.com/certsrv",
-        "  tokenroll ca property BASECRL --config https://ca.example.com/certsrv --out ca.crl.pem",
-        "  tokenroll ca property 20 --index 0 --config https://ca.example.com/certsrv --json   (CRLSTATE of key 0)",
+        "  tokenroll ca property BASECRL --out ca.crl.pem \\",
+        "      --config https://ca.example.com/certsrv",
+        "  tokenroll ca property 20 --index 0 --json \\",
+        "      --config https://ca.example.com/certsrv     (CRLSTATE of CA key 0)",
         "",
-        "ICertRequest2::GetCAProperty over web enrollment. It answers CASIGCERTCOUNT, CASIGCERT, CASIGCERTCHAIN,",
-        "BASECRL, DELTACRL, CACERTSTATE, CRLSTATE and CANAME; other properties need the CA's DCOM interface and",
-        "fail with E_NOTIMPL. Indexed properties default to the current CA key (index -1)."})
+        "ICertRequest2::GetCAProperty over web enrollment. It answers CASIGCERTCOUNT,",
+        "CASIGCERT, CASIGCERTCHAIN, BASECRL, DELTACRL, CACERTSTATE, CRLSTATE and",
+        "CANAME; the others need the CA's DCOM interface: E_NOTIMPL. Indexed",
+        "properties default to the current CA key (index -1)."})
 final class CaPropertyCommand extends BaseCommand {
   record Result(String property, int id, String displayName, String type, boolean indexed, String flags,
                 int index, Object value, String meaning) {

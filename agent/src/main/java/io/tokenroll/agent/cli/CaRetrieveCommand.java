@@ -7,12 +7,14 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "retrieve", header = "Retrieves a request's certificate from AD CS once it is issued.",
     description = {
-        "  tokenroll ca retrieve 42 --config https://ca.example.com/certsrv --user alice --password-source prompt",
-        "  tokenroll ca retrieve 42 --config https://ca.example.com/certsrv --chain --out alice.pem --json",
+        "  tokenroll ca retrieve 42 --config https://ca.example.com/certsrv --user alice",
+        "  tokenroll ca retrieve 42 --chain --out alice.pem --json \\",
+        "      --config https://ca.example.com/certsrv --user alice",
         "",
-        "Asks certfnsh.asp about the request (Mode=chkpnd, ICertRequest2::RetrievePending). Issued: the",
-        "certificate is printed. Still pending or denied: exit 3 with the message and the HRESULT. An unknown",
-        "id is CERTSRV_E_PROPERTY_EMPTY (exit 1)."})
+        "Asks certfnsh.asp about the request (Mode=chkpnd; RetrievePending).",
+        "Issued: the certificate is printed. Still pending, or denied: exit 3 with",
+        "the message and the HRESULT. An unknown id is CERTSRV_E_PROPERTY_EMPTY",
+        "(exit 1)."})
 final class CaRetrieveCommand extends CaRequestCommand {
   @Parameters(paramLabel = "<id>", description = "The CA request id that 'ca submit' reported.")
   int requestId;

@@ -18,14 +18,16 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "submit", header = "Submits a certificate request to AD CS and prints what it issued.",
     description = {
-        "  tokenroll ca submit alice.csr --config https://ca.example.com/certsrv --template User \\",
-        "      --user alice --password-source prompt > alice.cer",
-        "  tokenroll ca submit web.csr --config https://ca.example.com/certsrv --template WebServer \\",
-        "      --attrib SAN:dns=www.example.com --chain --out web.pem --json",
+        "  tokenroll ca submit alice.csr --template User \\",
+        "      --config https://ca.example.com/certsrv --user alice > alice.cer",
+        "  tokenroll ca submit web.csr --template WebServer \\",
+        "      --attrib SAN:dns=www.example.com --chain --out web.pem --json \\",
+        "      --config https://ca.example.com/certsrv --user alice",
         "",
-        "<file> is a PKCS#10 request (or a CMC / PKCS#7 one), PEM, base64 or DER, e.g. from 'tokenroll csr'.",
-        "It goes to certfnsh.asp (ICertRequest2::Submit). Issued: the certificate is printed. Pending: exit 3",
-        "with the request id for 'tokenroll ca retrieve'. Denied: exit 3 with the message and the HRESULT."})
+        "<file> is a PKCS#10 request (or CMC, PKCS#7) in PEM, base64 or DER, e.g.",
+        "from 'tokenroll csr'. It goes to certfnsh.asp (ICertRequest2::Submit).",
+        "Issued: the certificate is printed. Pending: exit 3 with the request id",
+        "for 'tokenroll ca retrieve'. Denied: exit 3 with the message and HRESULT."})
 final class CaSubmitCommand extends CaRequestCommand {
   @Parameters(paramLabel = "<file>", description = "The request: PEM, base64 or DER.")
   Path file;
