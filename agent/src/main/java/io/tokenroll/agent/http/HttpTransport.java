@@ -24,6 +24,7 @@ public final class HttpTransport {
 
   /** Exchanges sent by this process, for benchmarks that count round trips. */
   private static final java.util.concurrent.atomic.AtomicLong EXCHANGES = new java.util.concurrent.atomic.AtomicLong();
+  private static final java.util.concurrent.atomic.AtomicLong EXCHANGE_NANOS = new java.util.concurrent.atomic.AtomicLong();
 
   private final URI base;
   private final HttpClient client;
@@ -63,17 +64,40 @@ public final class HttpTransport {
     this.timeout = timeout;
     this.maxBody = maxBody;
     this.headers = java.util.Map.copyOf(headers);
-    HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
-    if ("https".equalsIgnoreCase(base.getScheme())) {
-      b.sslContext(tls.sslContext(base));
+    this.client = client(this.base, tls);
+  }
+
+  /** A client per server and TLS setting, shared: keep-alive connections and TLS sessions outlive one transport. */
+  private record ClientKey(String scheme, String host, int port, TlsSettings.Key tls) {
+  }
+
+  private static final java.util.Map<ClientKey, HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  private static HttpClient client(URI base, TlsSettings tls) throws GeneralSecurityException, IOException {
+    ClientKey key = new ClientKey(base.getScheme().toLowerCase(java.util.Locale.ROOT), base.getHost(), base.getPort(),
+        tls.key());
+    HttpClient c = CLIENTS.get(key);
+    if (c == null) {
+      HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+          .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
+      if ("https".equalsIgnoreCase(base.getScheme())) {
+        b.sslContext(tls.sslContext(base));
+      }
+      c = b.build();
+      HttpClient raced = CLIENTS.putIfAbsent(key, c);
+      c = raced != null ? raced : c;
     }
-    this.client = b.build();
+    return c;
   }
 
   /** How many HTTP exchanges this process has sent (a statistic for benchmarks). */
   public static long exchanges() {
     return EXCHANGES.get();
+  }
+
+  /** Wall time this process has spent in completed HTTP exchanges, in nanoseconds (a statistic for benchmarks). */
+  public static long exchangeNanos() {
+    return EXCHANGE_NANOS.get();
   }
 
   public URI base() {
@@ -130,6 +154,7 @@ public final class HttpTransport {
     try {
       HttpResponse<InputStream> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
       byte[] bytes = readLimited(r.body(), uri);
+      EXCHANGE_NANOS.addAndGet(System.nanoTime() - t0);
       LOG.log(System.Logger.Level.DEBUG, () -> method + " " + uri.getPath() + " -> " + r.statusCode() + " ("
           + (System.nanoTime() - t0) / 1_000_000 + " ms)");
       return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),

@@ -25,6 +25,24 @@ import javax.net.ssl.X509ExtendedTrustManager;
 public record TlsSettings(List<X509Certificate> extraAnchors, boolean insecure, Path clientKeyStore,
                           char[] clientKeyStorePassword) {
 
+  /** What makes two settings equal for sharing a client (the password array is compared by content). */
+  public record Key(List<X509Certificate> extraAnchors, boolean insecure, Path clientKeyStore, String passwordDigest) {
+  }
+
+  public Key key() {
+    String digest = null;
+    if (clientKeyStorePassword != null) {
+      try {
+        byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+            new String(clientKeyStorePassword).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        digest = java.util.HexFormat.of().formatHex(h);
+      } catch (java.security.NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+    return new Key(extraAnchors, insecure, clientKeyStore, digest);
+  }
+
   public static TlsSettings verifying(List<X509Certificate> anchors) {
     return new TlsSettings(List.copyOf(anchors), false, null, null);
   }
