@@ -8,6 +8,8 @@ import picocli.CommandLine.Spec;
 /** {@code tokenroll ca}: AD CS directly, over its web enrollment pages, with ICertRequest2's semantics. */
 @Command(name = "ca", header = "Talks to AD CS directly, like certreq, over its web enrollment pages (/certsrv).",
     description = {
+        "  tokenroll ca enroll --template SmartcardLogon -t alice-card --pin-source prompt \\",
+        "      --config https://ca.example.com/certsrv --user alice   (key on the token, chain installed)",
         "  tokenroll ca submit alice.csr --template User \\",
         "      --config https://ca.example.com/certsrv --user alice > alice.cer",
         "  tokenroll ca retrieve 42 --config https://ca.example.com/certsrv --user alice",
@@ -20,7 +22,7 @@ import picocli.CommandLine.Spec;
         "Pending and denied requests end with exit code 3 and show the request id,",
         "the disposition message and the HRESULT. docs/ca-direct.md maps every",
         "call to its HTTP exchange."},
-    subcommands = {CaSubmitCommand.class, CaRetrieveCommand.class, CaCertCommand.class, CaPropertyCommand.class,
+    subcommands = {CaEnrollCommand.class, CaSubmitCommand.class, CaRetrieveCommand.class, CaCertCommand.class, CaPropertyCommand.class,
         CommandLine.HelpCommand.class})
 public final class CaCommand implements Runnable {
   @Spec

@@ -78,6 +78,16 @@ final class CaOptions {
     return spec == null ? "prompt" : spec;
   }
 
+  /** The config URL, checked the way the client will read it. */
+  String configUrl() {
+    try {
+      CertsrvConnector.parseConfig(config);
+      return config;
+    } catch (io.tokenroll.protocol.certsrv.CertSrvException e) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--config: " + e.getMessage());
+    }
+  }
+
   private static byte[] readable(Path file, String option) throws IOException {
     if (!Files.isRegularFile(file)) {
       throw new CliException(ExitCodes.INVALID_INPUT, option + ": no such file: " + file);

@@ -77,6 +77,9 @@ abstract class EnrollmentCommand extends BaseCommand {
     if (v.request() != null) {
       out().println("  request " + v.request() + (v.serverStatus() == null ? "" : " (" + v.serverStatus() + ")"));
     }
+    if (v.caRequest() != null) {
+      out().println("  CA request " + v.caRequest() + (v.serverStatus() == null ? "" : ": " + v.serverStatus()));
+    }
     for (EnrollmentViews.ItemView i : v.items()) {
       out().println("  item " + i.item() + ": " + i.result() + " — " + i.detail()
           + (i.keyId() == null ? "" : " [key " + i.keyId() + ", serial " + i.serial() + "]"));

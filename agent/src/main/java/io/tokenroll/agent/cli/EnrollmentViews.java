@@ -16,14 +16,15 @@ final class EnrollmentViews {
   record ItemView(int item, String result, String detail, String keyId, String serial) {
   }
 
-  record View(String id, String workflow, String state, String template, String token, String request,
+  record View(String id, String workflow, String protocol, String state, String template, String token,
+              String request, Integer caRequest,
               String smartcard, String serverStatus, String waitingFor, String stuck, String lastError,
               String supersededBy, String created, String updated, List<KeyView> keys, List<ItemView> items) {
   }
 
   static View of(Enrollment e) {
-    return new View(e.id, e.workflow, e.state.name(), e.template, e.tokenLabel,
-        e.requestId == null ? null : e.requestId.toString(),
+    return new View(e.id, e.workflow, e.protocol, e.state.name(), e.template, e.tokenLabel,
+        e.requestId == null ? null : e.requestId.toString(), e.caRequestId,
         e.smartcardUuid == null ? null : e.smartcardUuid.toString(), e.serverStatus, waitingFor(e), e.stuck,
         e.lastError, e.supersededBy, String.valueOf(e.created), String.valueOf(e.updated),
         e.keys.stream().map(EnrollmentViews::key).toList(),
@@ -44,7 +45,8 @@ final class EnrollmentViews {
       return "the server (unreachable after " + e.attempts + " attempt(s))";
     }
     return switch (e.state) {
-      case PENDING_APPROVAL -> "approval of request " + e.requestId;
+      case PENDING_APPROVAL -> e.caRequestId != null && e.requestId == null
+          ? "a CA manager to issue CA request " + e.caRequestId : "approval of request " + e.requestId;
       case COMPLETED, ABANDONED, DENIED, CANCELED -> null;
       default -> e.lastError != null ? "attention: " + e.lastError : "tokenroll resume";
     };

@@ -15,6 +15,8 @@ public final class Enrollment {
   public String id;
   /** Enroll, Renew, Unblock or Retire. */
   public String workflow = "Enroll";
+  /** How the server is reached: "mimcm" (MIM CM REST) or "certsrv" (a CA directly, ICertRequest2 semantics). */
+  public String protocol = "mimcm";
   public EnrollmentState state = EnrollmentState.NEW;
   public Instant created;
   public Instant updated;
@@ -43,6 +45,11 @@ public final class Enrollment {
   public String newPinSource;
 
   public UUID requestId;
+  /** The CA's request id (direct CA enrollments). */
+  public Integer caRequestId;
+  /** A TLS client certificate (PKCS#12) and where its password comes from. */
+  public String clientCertificate;
+  public String clientCertificatePasswordSource;
   public String serverStatus;
   public UUID smartcardUuid;
   public String cardId;

@@ -32,13 +32,24 @@ public final class EnrollmentContext implements AutoCloseable {
     List<X509Certificate> anchors = anchors(e.trustFile);
     Credentials credentials = e.user == null ? Credentials.NONE
         : Credentials.basic(e.user, PasswordSource.read(e.passwordSource, "password of " + e.user));
-    HttpTransport http = new HttpTransport(URI.create(e.server), new TlsSettings(anchors, e.insecure, null, null),
-        credentials, retry, timeout, MAX_ANSWER);
-    this.cm = new MimCmClient(http);
+    char[] keyStorePassword = e.clientCertificate == null ? null
+        : PasswordSource.read(e.clientCertificatePasswordSource, "password of " + e.clientCertificate);
+    TlsSettings tls = new TlsSettings(anchors, e.insecure,
+        e.clientCertificate == null ? null : Path.of(e.clientCertificate), keyStorePassword);
     this.token = new ModuleTokenAccess(e, stateDir.resolve("locks"));
     IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
         : new IssuerTrust(anchors(e.issuerTrustFile), true);
-    EnrollmentMachine machine = EnrollmentMachine.mimCm(journal, cm, token, trust, writeCas, progress);
+    EnrollmentMachine machine;
+    if ("certsrv".equals(e.protocol)) {
+      this.cm = null;
+      var ca = new io.tokenroll.agent.certsrv.CertsrvClient(new io.tokenroll.agent.certsrv.CertsrvConnector(tls,
+          credentials, retry, timeout, MAX_ANSWER));
+      machine = EnrollmentMachine.certsrv(journal, ca, token, trust, writeCas, progress);
+    } else {
+      this.cm = new MimCmClient(new HttpTransport(URI.create(e.server), tls, credentials, retry, timeout,
+          MAX_ANSWER));
+      machine = EnrollmentMachine.mimCm(journal, cm, token, trust, writeCas, progress);
+    }
     this.runner = new EnrollmentRunner(journal, machine, retry, progress);
   }
 

@@ -42,6 +42,14 @@ public final class EnrollmentMachine {
     return new EnrollmentMachine(states, new MimCmProtocol(states, cm, token), token, trust, writeAuthorities);
   }
 
+  /** A machine for a CA reached directly with ICertRequest2 semantics (AD CS web enrollment). */
+  public static EnrollmentMachine certsrv(Journal journal, io.tokenroll.protocol.certsrv.ICertRequest2 ca,
+                                          TokenAccess token, IssuerTrust trust, boolean writeAuthorities,
+                                          Consumer<String> progress) {
+    StateWriter states = new StateWriter(journal, progress);
+    return new EnrollmentMachine(states, new CertsrvProtocol(states, ca, token), token, trust, writeAuthorities);
+  }
+
   public Step step(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
     return switch (e.state) {
       case NEED_KEYS, GENERATING_KEY -> keys(e);

@@ -17,7 +17,7 @@ import java.util.Set;
  * {@code KeyAlgorithmName} RSA/ECDSA_P256/ECDSA_P384/ECDH_P256…, {@code KeySize}, {@code HashAlgorithmName},
  * {@code KeyUsages} flags, {@code Exportable}, {@code FriendlyName} (→ CKA_LABEL), {@code Subject}.
  */
-final class KeyPlans {
+public final class KeyPlans {
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private KeyPlans() {
@@ -48,6 +48,33 @@ final class KeyPlans {
     id[1] = 'r';
     plan.provisionalId = KeyId.of(id).hex();
     return plan;
+  }
+
+  /** A plan from the user's own choices (a direct CA enrollment has no generation options). */
+  public static KeyPlan of(KeySpec spec, String hash, String subject, Set<KeyUsage> usages, boolean exportable,
+                           String label) {
+    GenerationOption o = new GenerationOption(subject, spec.type() == KeySpec.Type.RSA ? "RSA"
+        : "ECDSA_" + spec.curve().displayName().replace("-", ""), spec.bits(), label, hash, java.util.List.of(),
+        exportable ? 1 : 0, 0, flags(usages));
+    try {
+      return from(o, 0, label);
+    } catch (EnrollmentException e) {
+      throw new IllegalArgumentException(e.getMessage());
+    }
+  }
+
+  private static int flags(Set<KeyUsage> usages) {
+    int f = 0;
+    if (usages.contains(KeyUsage.SIGN)) {
+      f |= EnrollKeyUsages.SIGNING;
+    }
+    if (usages.contains(KeyUsage.DECRYPT)) {
+      f |= EnrollKeyUsages.DECRYPTION;
+    }
+    if (usages.contains(KeyUsage.KEY_AGREEMENT)) {
+      f |= EnrollKeyUsages.KEY_AGREEMENT;
+    }
+    return f;
   }
 
   static KeySpec keySpec(GenerationOption o) throws EnrollmentException {
