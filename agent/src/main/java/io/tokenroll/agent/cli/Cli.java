@@ -31,7 +31,7 @@ public final class Cli {
     cl.setParameterExceptionHandler((ex, args) -> {
       PrintWriter err = ex.getCommandLine().getErr();
       err.println("tokenroll: " + ex.getMessage());
-      err.println("Run 'tokenroll help " + ex.getCommandLine().getCommandName() + "' for its options.");
+      err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
       err.flush();
       return ExitCodes.INVALID_INPUT;
     });
