@@ -53,13 +53,7 @@ final class CaEnrollCommand extends EnrollmentCommand {
     Enrollment e = Enrollment.create("Enroll");
     e.protocol = "certsrv";
     e.server = ca.configUrl();
-    e.user = ca.user;
-    e.passwordSource = ca.user == null ? null : ca.passwordSource == null ? "prompt" : ca.passwordSource;
-    e.trustFile = ca.trustFile == null ? null : ca.trustFile.toAbsolutePath().toString();
-    e.insecure = ca.insecure;
-    e.clientCertificate = ca.clientCertificate == null ? null : ca.clientCertificate.toAbsolutePath().toString();
-    e.clientCertificatePasswordSource = ca.clientCertificate == null ? null
-        : ca.clientCertificatePasswordSource == null ? "prompt" : ca.clientCertificatePasswordSource;
+    ca.connection.applyTo(e);
     e.template = template;
     try {
       e.keys.add(KeyPlans.of(type, hash, subject, KeygenCommand.parseUsages(usages), false,
