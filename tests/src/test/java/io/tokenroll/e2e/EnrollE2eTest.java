@@ -148,6 +148,20 @@ class EnrollE2eTest {
   }
 
   @Test
+  void ksp_mappedToThisToken_enrolls_mappedToAnother_isRefusedBeforeAnyKey() throws Exception {
+    String ksp = "Microsoft Smart Card Key Storage Provider";
+    try (Stack s = new Stack("e2e-ksp")) {
+      Cli elsewhere = s.enroll("Smart Card Logon", "--ksp", ksp + "=pkcs11:token=some-other-card");
+      assertEquals(ExitCodes.FAILED, elsewhere.exitCode(), elsewhere.toString());
+      assertTrue(elsewhere.err().contains("mapped to pkcs11:token=some-other-card"), elsewhere.err());
+      assertTrue(s.objects().isEmpty(), "no key was generated");
+      Cli here = s.enroll("Smart Card Logon", "--ksp", ksp + "=pkcs11:token=" + s.token.label());
+      assertEquals(0, here.exitCode(), here.toString());
+      assertInstalled(s, 1);
+    }
+  }
+
+  @Test
   void enroll_sha1Template_warnsAndSignsWithSha1() throws Exception {
     try (Stack s = new Stack("e2e-sha1")) {
       Cli run = s.enroll("Smart Card Logon SHA1");

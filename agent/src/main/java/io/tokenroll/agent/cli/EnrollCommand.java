@@ -37,6 +37,11 @@ final class EnrollCommand extends EnrollmentCommand {
   @Option(names = "--comment", paramLabel = "<text>", description = "Comment stored with the request.")
   String comment;
 
+  @Option(names = "--ksp", paramLabel = "<name=uri>",
+      description = "A Windows key storage provider name the server may ask for, and the PKCS#11 token it stands for "
+          + "(repeatable), e.g. --ksp \"Contoso Smart Card Key Storage Provider=pkcs11:token=alice-card\".")
+  Map<String, String> ksp = new LinkedHashMap<>();
+
   @Option(names = "--issuer-trust", paramLabel = "<pem>",
       description = "Root CA certificates issued chains must end in; an answer chaining elsewhere is refused.")
   String issuerTrust;
@@ -47,6 +52,14 @@ final class EnrollCommand extends EnrollmentCommand {
     server.applyTo(e);
     e.template = template;
     e.comment = comment;
+    ksp.forEach((name, uri) -> {
+      try {
+        io.tokenroll.pkcs11.Pkcs11Uri.parse(uri);
+      } catch (IllegalArgumentException ex) {
+        throw new CliException(ExitCodes.INVALID_INPUT, "--ksp " + name + ": " + ex.getMessage());
+      }
+      e.kspMap.put(name, uri);
+    });
     e.issuerTrustFile = issuerTrust == null ? null : java.nio.file.Path.of(issuerTrust).toAbsolutePath().toString();
     data.forEach((k, v) -> e.dataCollection.add(Map.of(k, v)));
     try (TokenModule module = token.loadModule()) {

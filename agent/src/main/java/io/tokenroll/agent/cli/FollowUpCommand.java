@@ -39,6 +39,7 @@ abstract class FollowUpCommand extends EnrollmentCommand {
     e.tokenLabel = previous.tokenLabel;
     e.tokenSerial = previous.tokenSerial;
     e.pinSource = previous.pinSource;
+    e.kspMap.putAll(previous.kspMap);
     e.cardId = previous.cardId;
     e.smartcardUuid = previous.smartcardUuid;
     return e;

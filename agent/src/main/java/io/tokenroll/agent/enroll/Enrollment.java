@@ -40,6 +40,8 @@ public final class Enrollment {
   public String tokenLabel;
   public String tokenSerial;
   public String pinSource;
+  /** Windows key storage provider names and the PKCS#11 token URIs they stand for (--ksp). */
+  public java.util.Map<String, String> kspMap = new java.util.LinkedHashMap<>();
   /** Unblock: where the security officer PIN and the new user PIN come from. */
   public String soPinSource;
   public String newPinSource;

@@ -173,6 +173,10 @@ final class MimCmProtocol implements Protocol {
     e.keys.clear();
     try {
       for (int i = 0; i < options.size(); i++) {
+        String note = KspMap.check(options.get(i), i, e.kspMap, token.session().info());
+        if (note != null) {
+          states.note(note);
+        }
         KeyPlan plan = KeyPlans.from(options.get(i), i, e.template);
         KeyPlans.checkToken(plan, token.session());
         e.keys.add(plan);
