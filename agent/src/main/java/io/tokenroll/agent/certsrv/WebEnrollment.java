@@ -45,7 +45,7 @@ final class WebEnrollment {
 
   /** Submit: {@code POST certfnsh.asp Mode=newreq}. Not repeated after an unclear failure: it creates a request. */
   PageOutcome submit(byte[] request, String attributes) throws CertSrvException {
-    String form = "Mode=newreq&CertRequest=" + url(Encodings.base64Lines(request))
+    String form = "Mode=newreq&CertRequest=" + url(BstrEncoding.base64Lines(request, "\r\n"))
         + "&CertAttrib=" + url(attributes == null ? "" : attributes)
         + "&FriendlyType=" + url("Saved-Request Certificate") + "&TargetStoreFlags=0&SaveCert=yes";
     return CertsrvPages.finishOutcome(page(post("certfnsh.asp", form, false), "certfnsh.asp"), "certfnsh.asp");
