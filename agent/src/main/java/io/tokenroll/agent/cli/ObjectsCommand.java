@@ -33,12 +33,18 @@ final class ObjectsCommand extends BaseCommand {
       description = "Only objects of this class: ${COMPLETION-CANDIDATES}.")
   ObjectClass objectClass;
 
+  /** Each key with its certificate together, CA certificates last. */
+  private static final java.util.Comparator<TokenObject> BY_KEY = java.util.Comparator
+      .comparing((TokenObject o) -> o.category() == io.tokenroll.pkcs11.CertificateCategory.AUTHORITY)
+      .thenComparing(o -> o.id() == null ? "" : o.id().hex())
+      .thenComparing(TokenObject::objectClass);
+
   @Override
   protected int run() throws Exception {
     ObjectQuery query = new ObjectQuery(objectClass, id == null ? null : KeyId.parse(id), label);
     try (TokenModule module = token.loadModule();
          TokenSession session = publicOnly ? module.open(token.uri()) : token.openLoggedIn(module)) {
-      List<TokenObject> objects = session.find(query);
+      List<TokenObject> objects = session.find(query).stream().sorted(BY_KEY).toList();
       if (json()) {
         printJson(objects.stream().map(Views::object).toList());
         return ExitCodes.OK;
