@@ -6,7 +6,6 @@ import com.sun.net.httpserver.HttpsParameters;
 import com.sun.net.httpserver.HttpsServer;
 import io.tokenroll.cmserver.admin.AdminApi;
 import io.tokenroll.cmserver.admin.CmAdmin;
-import io.tokenroll.cmserver.ca.BinaryEncoding;
 import io.tokenroll.cmserver.ca.CaHierarchy;
 import io.tokenroll.cmserver.ca.CertificateAuthority;
 import io.tokenroll.cmserver.certsrv.CertSrvApp;
@@ -18,6 +17,7 @@ import io.tokenroll.cmserver.mimcm.CmApi;
 import io.tokenroll.cmserver.mimcm.CmStore;
 import io.tokenroll.cmserver.store.CaDatabase;
 import io.tokenroll.cmserver.store.Database;
+import io.tokenroll.protocol.certsrv.Encodings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -150,7 +150,7 @@ public final class CmServer implements AutoCloseable {
 
   private static String pem(X509Certificate cert) {
     try {
-      return BinaryEncoding.encode(cert.getEncoded(), 0, false).replace("\r\n", "\n");
+      return Encodings.encode(cert.getEncoded(), 0).replace("\r\n", "\n");
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }

@@ -1,8 +1,8 @@
 package io.tokenroll.agent.certsrv;
 
-import io.tokenroll.agent.certsrv.BstrEncoding.Kind;
 import io.tokenroll.protocol.certsrv.CertSrvException;
 import io.tokenroll.protocol.certsrv.Disposition;
+import io.tokenroll.protocol.certsrv.Encodings;
 import io.tokenroll.protocol.certsrv.FullResponseProperty;
 import io.tokenroll.protocol.certsrv.HResult;
 import io.tokenroll.protocol.certsrv.ICertRequest2;
@@ -48,7 +48,7 @@ public final class CertsrvClient implements ICertRequest2 {
         throw new CertSrvException(HResult.E_NOTIMPL, "request format 0x" + Integer.toHexString(format)
             + " cannot be submitted through web enrollment (PKCS#10, PKCS#7 and CMC can)");
       }
-      return site.submit(BstrEncoding.decodeRequest(request, flags), attributes);
+      return site.submit(Encodings.decodeRequest(request, flags), attributes);
     });
   }
 
@@ -137,7 +137,7 @@ public final class CertsrvClient implements ICertRequest2 {
       leaf = lastSite.certificate(last.requestId());
     }
     if ((flags & OutputFlags.CR_OUT_CHAIN) == 0) {
-      return BstrEncoding.encode(WebEnrollment.der(leaf), flags, Kind.CERTIFICATE);
+      return Encodings.encode(WebEnrollment.der(leaf), flags);
     }
     if (chain == null) {
       CMSSignedData p7 = lastSite.chain(last.requestId());
@@ -147,7 +147,7 @@ public final class CertsrvClient implements ICertRequest2 {
       }
       chain = p7;
     }
-    return BstrEncoding.encode(WebEnrollment.der(chain), flags, Kind.PKCS7);
+    return Encodings.encode(WebEnrollment.der(chain), flags);
   }
 
   private static boolean contains(CMSSignedData p7, X509Certificate cert) throws CertSrvException {
@@ -181,8 +181,8 @@ public final class CertsrvClient implements ICertRequest2 {
       }
       int k = site.renewals();
       String result = (flags & OutputFlags.CR_OUT_CHAIN) == 0
-          ? BstrEncoding.encode(WebEnrollment.der(site.caCertificate(k)), flags, Kind.CERTIFICATE)
-          : BstrEncoding.encode(WebEnrollment.der(site.caChain(k)), flags, Kind.PKCS7);
+          ? Encodings.encode(WebEnrollment.der(site.caCertificate(k)), flags)
+          : Encodings.encode(WebEnrollment.der(site.caChain(k)), flags);
       lastStatus = HResult.S_OK;
       return result;
     } catch (CertSrvException e) {

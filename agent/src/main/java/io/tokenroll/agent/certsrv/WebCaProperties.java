@@ -1,8 +1,8 @@
 package io.tokenroll.agent.certsrv;
 
-import io.tokenroll.agent.certsrv.BstrEncoding.Kind;
 import io.tokenroll.protocol.certsrv.CaProperty;
 import io.tokenroll.protocol.certsrv.CertSrvException;
+import io.tokenroll.protocol.certsrv.Encodings;
 import io.tokenroll.protocol.certsrv.HResult;
 import io.tokenroll.protocol.certsrv.PropType;
 import java.security.GeneralSecurityException;
@@ -39,10 +39,10 @@ final class WebCaProperties {
     }
     return switch (p) {
       case CASIGCERTCOUNT -> site.renewals() + 1;
-      case CASIGCERT -> encode(WebEnrollment.der(site.caCertificate(renewal(site, index))), flags, Kind.CERTIFICATE);
-      case CASIGCERTCHAIN -> encode(WebEnrollment.der(site.caChain(renewal(site, index))), flags, Kind.PKCS7);
-      case BASECRL, DELTACRL -> encode(WebEnrollment.der(site.crl(renewal(site, index), p == CaProperty.DELTACRL)),
-          flags, Kind.CRL);
+      case CASIGCERT -> Encodings.encode(WebEnrollment.der(site.caCertificate(renewal(site, index))), flags);
+      case CASIGCERTCHAIN -> Encodings.encode(WebEnrollment.der(site.caChain(renewal(site, index))), flags);
+      case BASECRL, DELTACRL -> Encodings.encodeCrl(WebEnrollment.der(site.crl(renewal(site, index),
+          p == CaProperty.DELTACRL)), flags);
       case CACERTSTATE -> caCertificateState(site.caCertificate(renewal(site, index)));
       case CRLSTATE -> crlState(site, renewal(site, index));
       case CANAME -> site.caName();
@@ -77,10 +77,6 @@ final class WebCaProperties {
     }
     Date next = crl.getNextUpdate();
     return next != null && next.before(new Date()) ? PropType.CA_DISP_INVALID : PropType.CA_DISP_VALID;
-  }
-
-  private static String encode(byte[] der, int flags, Kind kind) throws CertSrvException {
-    return BstrEncoding.encode(der, flags, kind);
   }
 
   static String typeName(int type) {

@@ -4,6 +4,7 @@ import io.tokenroll.agent.http.HttpTransport;
 import io.tokenroll.agent.http.HttpTransport.Reply;
 import io.tokenroll.agent.http.ServerException;
 import io.tokenroll.protocol.certsrv.CertSrvException;
+import io.tokenroll.protocol.certsrv.Encodings;
 import io.tokenroll.protocol.certsrv.HResult;
 import java.io.ByteArrayInputStream;
 import java.net.URI;
@@ -45,7 +46,7 @@ final class WebEnrollment {
 
   /** Submit: {@code POST certfnsh.asp Mode=newreq}. Not repeated after an unclear failure: it creates a request. */
   PageOutcome submit(byte[] request, String attributes) throws CertSrvException {
-    String form = "Mode=newreq&CertRequest=" + url(BstrEncoding.base64Lines(request, "\r\n"))
+    String form = "Mode=newreq&CertRequest=" + url(Encodings.base64Lines(request))
         + "&CertAttrib=" + url(attributes == null ? "" : attributes)
         + "&FriendlyType=" + url("Saved-Request Certificate") + "&TargetStoreFlags=0&SaveCert=yes";
     return CertsrvPages.finishOutcome(page(post("certfnsh.asp", form, false), "certfnsh.asp"), "certfnsh.asp");

@@ -2,6 +2,7 @@ package io.tokenroll.cmserver.ca;
 
 import io.tokenroll.protocol.certsrv.CaProperty;
 import io.tokenroll.protocol.certsrv.CertSrvException;
+import io.tokenroll.protocol.certsrv.Encodings;
 import io.tokenroll.protocol.certsrv.HResult;
 import io.tokenroll.protocol.certsrv.OutputFlags;
 import io.tokenroll.protocol.certsrv.PropType;
@@ -41,10 +42,10 @@ final class CaProperties {
         case CAPROPIDMAX -> CaProperty.values()[CaProperty.values().length - 1].id();
         case FILEVERSION, PRODUCTVERSION -> "tokenroll cmserver";
         case POLICYDESCRIPTION -> "tokenroll cmserver template policy";
-        case CASIGCERT, CAXCHGCERT -> BinaryEncoding.encode(keys.issuing().getEncoded(), flags, false);
-        case CASIGCERTCHAIN, CAXCHGCERTCHAIN -> BinaryEncoding.encode(
-            CmcResponses.certsOnly(keys.chain(), null), flags, false);
-        case BASECRL -> BinaryEncoding.encode(ca.crl(), flags, true);
+        case CASIGCERT, CAXCHGCERT -> Encodings.encode(keys.issuing().getEncoded(), flags);
+        case CASIGCERTCHAIN, CAXCHGCERTCHAIN -> Encodings.encode(
+            CmcResponses.certsOnly(keys.chain(), null), flags);
+        case BASECRL -> Encodings.encodeCrl(ca.crl(), flags);
         case CACERTSTATE, CRLSTATE -> PropType.CA_DISP_VALID;
         case CACERTVERSION, CACERTSTATUSCODE -> 0;
         case TEMPLATES -> ca.templates().stream().map(t -> t.commonName() + "\n" + t.oid() + "\n")
@@ -62,7 +63,7 @@ final class CaProperties {
       CaHierarchy keys = ca.keys();
       byte[] der = (flags & OutputFlags.CR_OUT_CHAIN) == 0 ? keys.issuing().getEncoded()
           : CmcResponses.certsOnly(keys.chain(), (flags & OutputFlags.CR_OUT_CRLS) != 0 ? ca.crl() : null);
-      return BinaryEncoding.encode(der, flags, false);
+      return Encodings.encode(der, flags);
     } catch (GeneralSecurityException e) {
       throw new CertSrvException(HResult.E_FAIL, "cannot encode the CA certificate", e);
     }

@@ -3,6 +3,7 @@ package io.tokenroll.cmserver.ca;
 import io.tokenroll.cmserver.store.CaRecord;
 import io.tokenroll.protocol.certsrv.CaProperty;
 import io.tokenroll.protocol.certsrv.CertSrvException;
+import io.tokenroll.protocol.certsrv.Encodings;
 import io.tokenroll.protocol.certsrv.HResult;
 import io.tokenroll.protocol.certsrv.ICertRequest2;
 import io.tokenroll.protocol.certsrv.OutputFlags;
@@ -41,7 +42,7 @@ public final class CaSession implements ICertRequest2 {
     if (format != RequestFlags.CR_IN_FORMATANY && format != RequestFlags.CR_IN_PKCS10) {
       throw new CertSrvException(HResult.ERROR_INVALID_DATA, "cmserver accepts PKCS#10 requests only");
     }
-    byte[] der = BinaryEncoding.decodeRequest(request, flags);
+    byte[] der = Encodings.decodeRequest(request, flags);
     remember(ca.submit(der, parseAttributes(attributes), requester),
         (flags & RequestFlags.CR_IN_FULLRESPONSE) != 0);
     return last.disposition();
@@ -124,14 +125,14 @@ public final class CaSession implements ICertRequest2 {
       throw new CertSrvException(HResult.CERTSRV_E_PROPERTY_EMPTY, "no certificate was issued");
     }
     if ((flags & OutputFlags.CR_OUT_CHAIN) == 0) {
-      return BinaryEncoding.encode(last.certificate(), flags, false);
+      return Encodings.encode(last.certificate(), flags);
     }
     try {
       List<X509Certificate> certs = new ArrayList<>();
       certs.add(CaHierarchy.certificate(last.certificate()));
       certs.addAll(ca.keys().chain());
       byte[] crl = (flags & OutputFlags.CR_OUT_CRLS) != 0 ? ca.crl() : null;
-      return BinaryEncoding.encode(CmcResponses.certsOnly(certs, crl), flags, false);
+      return Encodings.encode(CmcResponses.certsOnly(certs, crl), flags);
     } catch (GeneralSecurityException e) {
       throw new CertSrvException(HResult.E_FAIL, "cannot build the chain", e);
     }

@@ -1,6 +1,7 @@
 package io.tokenroll.cmserver.ca;
 
 import io.tokenroll.protocol.certsrv.CertSrvException;
+import io.tokenroll.protocol.certsrv.Encodings;
 import io.tokenroll.protocol.certsrv.FullResponseProperty;
 import io.tokenroll.protocol.certsrv.HResult;
 import java.security.GeneralSecurityException;
@@ -27,7 +28,7 @@ final class FullResponseProperties {
     }
     try {
       Object value = switch (p) {
-        case FULLRESPONSE -> BinaryEncoding.encode(r.encoded(), flags, false);
+        case FULLRESPONSE -> Encodings.encode(r.encoded(), flags);
         case STATUSINFOCOUNT -> 1;
         case BODYPARTSTRING -> "1";
         case STATUS -> r.status();
@@ -35,13 +36,12 @@ final class FullResponseProperties {
         case OTHERINFOCHOICE -> r.otherInfoChoice();
         case FAILINFO -> r.otherInfoChoice() == io.tokenroll.protocol.certsrv.CmcStatus.OTHER_INFO_FAIL_CHOICE
             ? r.failInfo() : null;
-        case PENDINFOTOKEN -> r.pendToken() == null ? null : BinaryEncoding.encode(r.pendToken(), flags, false);
+        case PENDINFOTOKEN -> r.pendToken() == null ? null : Encodings.encode(r.pendToken(), flags);
         case PENDINFOTIME -> r.pendTime();
         case ISSUEDCERTIFICATEHASH -> r.issuedCertificateHash() == null ? null
-            : BinaryEncoding.encode(r.issuedCertificateHash(), flags, false);
-        case ISSUEDCERTIFICATE -> r.issued() == null ? null : BinaryEncoding.encode(r.issued().getEncoded(), flags,
-            false);
-        case ISSUEDCERTIFICATECHAIN -> r.issued() == null ? null : BinaryEncoding.encode(chain(r), flags, false);
+            : Encodings.encode(r.issuedCertificateHash(), flags);
+        case ISSUEDCERTIFICATE -> r.issued() == null ? null : Encodings.encode(r.issued().getEncoded(), flags);
+        case ISSUEDCERTIFICATECHAIN -> r.issued() == null ? null : Encodings.encode(chain(r), flags);
         default -> null;
       };
       if (value == null) {

@@ -1,13 +1,13 @@
 package io.tokenroll.cmserver.mimcm;
 
 import io.tokenroll.cmserver.UserAccount;
-import io.tokenroll.cmserver.ca.BinaryEncoding;
 import io.tokenroll.cmserver.ca.CaSession;
 import io.tokenroll.cmserver.ca.CertificateAuthority;
 import io.tokenroll.cmserver.ca.Requester;
 import io.tokenroll.cmserver.http.HttpError;
 import io.tokenroll.protocol.certsrv.CertSrvException;
 import io.tokenroll.protocol.certsrv.Disposition;
+import io.tokenroll.protocol.certsrv.Encodings;
 import io.tokenroll.protocol.certsrv.FullResponseProperty;
 import io.tokenroll.protocol.certsrv.OutputFlags;
 import io.tokenroll.protocol.certsrv.PropType;
@@ -122,7 +122,7 @@ public final class CertificateDataService {
       String leaf = session.getCertificate(OutputFlags.CR_OUT_BINARY);
       record(r, e, leaf, null);
       return new Wire.CertificateItem(e.caTemplate(), 0, CertificateFlags.PKCS7, e.useLocalMachineStore(), null,
-          BinaryEncoding.base64Lines(fullResponse.getBytes(StandardCharsets.ISO_8859_1)), null, false, false, false,
+          Encodings.base64Lines(fullResponse.getBytes(StandardCharsets.ISO_8859_1)), null, false, false, false,
           true, false);
     } catch (CertSrvException ex) {
       return failed(e, ex.getMessage());
@@ -173,7 +173,7 @@ public final class CertificateDataService {
 
   private Wire.CertificateItem pfxItem(CertificateEntry e, byte[] pfx, boolean keyHistory) {
     return new Wire.CertificateItem(e.caTemplate(), 0, CertificateFlags.PFX, e.useLocalMachineStore(), null, null,
-        BinaryEncoding.base64Lines(pfx), false, true, true, false, keyHistory);
+        Encodings.base64Lines(pfx), false, true, true, false, keyHistory);
   }
 
   private static Wire.CertificateItem failed(CertificateEntry e, String error) {

@@ -1,8 +1,8 @@
 package io.tokenroll.cmserver.mimcm;
 
-import io.tokenroll.cmserver.ca.BinaryEncoding;
 import io.tokenroll.cmserver.ca.Keys;
 import io.tokenroll.cmserver.http.HttpError;
+import io.tokenroll.protocol.certsrv.Encodings;
 import java.security.PublicKey;
 import java.util.Locale;
 import java.util.Map;
@@ -29,7 +29,7 @@ final class CsrCheck {
     String which = "Certificate request " + index + " (" + entry.caTemplate() + ")";
     byte[] der;
     try {
-      der = BinaryEncoding.base64(base64);
+      der = Encodings.base64(base64);
     } catch (IllegalArgumentException e) {
       throw HttpError.badRequest(which + " is not valid base64.");
     }

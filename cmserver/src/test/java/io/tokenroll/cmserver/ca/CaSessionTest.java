@@ -161,12 +161,4 @@ class CaSessionTest {
     assertEquals(HResult.ERROR_INVALID_DATA, assertThrows(CertSrvException.class, () -> s.submit(
         RequestFlags.CR_IN_BASE64 | RequestFlags.CR_IN_CMC, "AAAA", "", config)).hresult());
   }
-
-  @Test
-  void base64WrapsAt64WithCrLf() {
-    String b64 = BinaryEncoding.base64Lines(new byte[100]);
-    assertEquals(64, b64.indexOf("\r\n"));
-    assertTrue(b64.endsWith("\r\n"));
-    assertThrows(IllegalArgumentException.class, () -> BinaryEncoding.base64("QUJD*"));
-  }
 }
