@@ -32,15 +32,14 @@ public final class Documents<T> {
   /** Inserts or replaces the document {@code id}. */
   public void put(String id, String owner, String lookup, T value) throws SQLException {
     String body = write(value);
-    db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement("MERGE INTO cm_document KEY(kind, id) VALUES (?, ?, ?, ?, ?)")) {
-        ps.setString(1, kind);
-        ps.setString(2, id);
-        ps.setString(3, owner);
-        ps.setString(4, lookup);
-        ps.setString(5, body);
-        return ps.executeUpdate();
-      }
+    db.transaction(tx -> {
+      PreparedStatement ps = tx.prepare("MERGE INTO cm_document KEY(kind, id) VALUES (?, ?, ?, ?, ?)");
+      ps.setString(1, kind);
+      ps.setString(2, id);
+      ps.setString(3, owner);
+      ps.setString(4, lookup);
+      ps.setString(5, body);
+      return ps.executeUpdate();
     });
   }
 
@@ -61,20 +60,18 @@ public final class Documents<T> {
   }
 
   private List<T> select(String where, Object... args) throws SQLException {
-    return db.transaction(c -> {
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT body FROM cm_document WHERE kind = ? AND " + where + " ORDER BY id")) {
-        ps.setString(1, kind);
-        for (int i = 0; i < args.length; i++) {
-          ps.setObject(i + 2, args[i]);
+    return db.transaction(tx -> {
+      PreparedStatement ps = tx.prepare("SELECT body FROM cm_document WHERE kind = ? AND " + where + " ORDER BY id");
+      ps.setString(1, kind);
+      for (int i = 0; i < args.length; i++) {
+        ps.setObject(i + 2, args[i]);
+      }
+      try (ResultSet rs = ps.executeQuery()) {
+        List<T> out = new ArrayList<>();
+        while (rs.next()) {
+          out.add(read(rs.getString(1)));
         }
-        try (ResultSet rs = ps.executeQuery()) {
-          List<T> out = new ArrayList<>();
-          while (rs.next()) {
-            out.add(read(rs.getString(1)));
-          }
-          return out;
-        }
+        return out;
       }
     });
   }
