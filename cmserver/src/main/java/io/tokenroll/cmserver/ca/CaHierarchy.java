@@ -20,15 +20,19 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x500.X500NameBuilder;
 import org.bouncycastle.asn1.x500.style.BCStyle;
+import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DigestCalculatorProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
 /**
  * The CA's two keys and certificates: a self-signed root and the issuing CA it certifies, which signs end-entity
@@ -43,12 +47,28 @@ public final class CaHierarchy {
   private final X509Certificate root;
   private final PrivateKey issuingKey;
   private final X509Certificate issuing;
+  // What every issuance needs from the issuing CA, made once rather than per certificate and per CMC response.
+  private final X509CertificateHolder issuingHolder;
+  private final List<X509CertificateHolder> chainHolders;
+  private final AuthorityKeyIdentifier authorityKeyIdentifier;
+  private final JcaContentSignerBuilder signerBuilder;
+  private final DigestCalculatorProvider digests;
 
-  private CaHierarchy(CaSettings settings, X509Certificate root, PrivateKey issuingKey, X509Certificate issuing) {
+  private CaHierarchy(CaSettings settings, X509Certificate root, PrivateKey issuingKey, X509Certificate issuing)
+      throws GeneralSecurityException {
     this.settings = settings;
     this.root = root;
     this.issuingKey = issuingKey;
     this.issuing = issuing;
+    try {
+      this.issuingHolder = new X509CertificateHolder(issuing.getEncoded());
+      this.chainHolders = List.of(issuingHolder, new X509CertificateHolder(root.getEncoded()));
+      this.digests = new JcaDigestCalculatorProviderBuilder().build();
+    } catch (java.io.IOException | OperatorCreationException e) {
+      throw new GeneralSecurityException("cannot read the CA certificates", e);
+    }
+    this.authorityKeyIdentifier = new JcaX509ExtensionUtils().createAuthorityKeyIdentifier(issuing);
+    this.signerBuilder = new JcaContentSignerBuilder(settings.signatureAlgorithm());
   }
 
   /** Loads the CA from the database, or makes a new root and issuing CA and stores them. */
@@ -118,7 +138,30 @@ public final class CaHierarchy {
 
   /** A fresh signer with the issuing CA key (ContentSigner instances are single-use streams, not thread-safe). */
   public ContentSigner signer() throws GeneralSecurityException {
-    return signer(issuingKey, settings);
+    try {
+      return signerBuilder.build(issuingKey);
+    } catch (OperatorCreationException e) {
+      throw new GeneralSecurityException("cannot sign with " + settings.signatureAlgorithm(), e);
+    }
+  }
+
+  /** The issuing CA certificate as BouncyCastle holds it. */
+  X509CertificateHolder issuingHolder() {
+    return issuingHolder;
+  }
+
+  /** Issuing CA then root, as BouncyCastle holds them. */
+  List<X509CertificateHolder> chainHolders() {
+    return chainHolders;
+  }
+
+  /** The authority key identifier of what the issuing CA signs. */
+  AuthorityKeyIdentifier authorityKeyIdentifier() {
+    return authorityKeyIdentifier;
+  }
+
+  DigestCalculatorProvider digests() {
+    return digests;
   }
 
   public PrivateKey issuingKey() {

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCSException;
@@ -76,7 +77,7 @@ public final class CertificateAuthority {
       if (template.issuance() == Issuance.PEND) {
         return db.insert(pending);
       }
-      X509Certificate cert = LeafCertificates.issue(keys, template, requester, csr.getPublicKey(), csr);
+      X509CertificateHolder cert = LeafCertificates.issue(keys, template, requester, csr.getPublicKey(), csr);
       return db.insert(issued(pending, cert, ISSUED, now));
     } catch (SQLException | GeneralSecurityException e) {
       throw new CertSrvException(HResult.E_FAIL, "the CA could not process the request", e);
@@ -113,10 +114,14 @@ public final class CertificateAuthority {
     return r.withOutcome(Disposition.CR_DISP_DENIED, hresult, message, null, null, when);
   }
 
-  private static CaRecord issued(CaRecord r, X509Certificate cert, String message, Instant when)
+  private static CaRecord issued(CaRecord r, X509CertificateHolder cert, String message, Instant when)
       throws GeneralSecurityException {
-    return r.withOutcome(Disposition.CR_DISP_ISSUED, HResult.S_OK, message, cert.getSerialNumber(),
-        cert.getEncoded(), when);
+    try {
+      return r.withOutcome(Disposition.CR_DISP_ISSUED, HResult.S_OK, message, cert.getSerialNumber(),
+          cert.getEncoded(), when);
+    } catch (IOException e) {
+      throw new GeneralSecurityException("cannot encode the certificate", e);
+    }
   }
 
   public Optional<CaRecord> find(int requestId) throws CertSrvException {
@@ -150,8 +155,8 @@ public final class CertificateAuthority {
     try {
       JcaPKCS10CertificationRequest csr = new JcaPKCS10CertificationRequest(r.request());
       CertTemplate template = templates.get(r.template().toLowerCase(Locale.ROOT));
-      X509Certificate cert = LeafCertificates.issue(keys, template, new Requester(r.requester(), r.requesterUpn()),
-          csr.getPublicKey(), csr);
+      X509CertificateHolder cert = LeafCertificates.issue(keys, template, new Requester(r.requester(),
+          r.requesterUpn()), csr.getPublicKey(), csr);
       return store(issued(r, cert, "Resubmitted by a CA manager", Instant.now()));
     } catch (IOException | GeneralSecurityException e) {
       throw new CertSrvException(HResult.E_FAIL, "cannot issue request " + requestId, e);

@@ -29,6 +29,7 @@ import org.bouncycastle.asn1.cms.AttributeTable;
 import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSAttributeTableGenerator;
 import org.bouncycastle.cms.CMSException;
@@ -37,7 +38,7 @@ import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.CollectionStore;
 
 /**
  * Builds CMC Full PKI Responses exactly like the one in MIM's documented example (reference §2.4): a SignedData
@@ -56,15 +57,20 @@ public final class CmcResponses {
   }
 
   public static FullResponse build(CaHierarchy ca, CaRecord record) throws GeneralSecurityException {
-    List<X509Certificate> certs = new ArrayList<>();
-    X509Certificate leaf = null;
+    List<X509CertificateHolder> certs = new ArrayList<>(3);
+    byte[] leaf = null;
     byte[] hash = null;
     if (record.disposition() == Disposition.CR_DISP_ISSUED && record.certificate() != null) {
-      leaf = CaHierarchy.certificate(record.certificate());
-      hash = MessageDigest.getInstance("SHA-1").digest(record.certificate());
-      certs.add(leaf);
+      leaf = record.certificate();
+      hash = MessageDigest.getInstance("SHA-1").digest(leaf);
+      try {
+        certs.add(new X509CertificateHolder(leaf));
+      } catch (IOException e) {
+        throw new GeneralSecurityException("the issued certificate of request " + record.requestId()
+            + " does not parse", e);
+      }
     }
-    certs.addAll(ca.chain());
+    certs.addAll(ca.chainHolders());
 
     int status;
     String statusString;
@@ -133,16 +139,15 @@ public final class CmcResponses {
         new DERSequence(new ASN1Integer(REQUEST_BODY_PART)), new DERSet(hashAttr)});
   }
 
-  private static byte[] sign(CaHierarchy ca, DERSequence pkiResponse, List<X509Certificate> certs)
+  private static byte[] sign(CaHierarchy ca, DERSequence pkiResponse, List<X509CertificateHolder> certs)
       throws GeneralSecurityException {
     try {
       CMSSignedDataGenerator gen = new CMSSignedDataGenerator();
-      SignerInfoGenerator signer = new JcaSignerInfoGeneratorBuilder(new JcaDigestCalculatorProviderBuilder().build(),
-          CmcResponses::rsaEncryptionForPkcs1)
+      SignerInfoGenerator signer = new JcaSignerInfoGeneratorBuilder(ca.digests(), CmcResponses::rsaEncryptionForPkcs1)
           .setSignedAttributeGenerator(CmcResponses::contentTypeAndDigestOnly)
-          .build(ca.signer(), ca.issuing());
+          .build(ca.signer(), ca.issuingHolder());
       gen.addSignerInfoGenerator(signer);
-      gen.addCertificates(new JcaCertStore(certs));
+      gen.addCertificates(new CollectionStore<>(certs));
       var content = new CMSProcessableByteArray(PKI_RESPONSE, pkiResponse.getEncoded(ASN1Encoding.DER));
       return gen.generate(content, true).getEncoded(ASN1Encoding.DER);
     } catch (IOException | CMSException | OperatorCreationException e) {

@@ -11,8 +11,9 @@ import java.util.List;
  * @param status CMC status: success, pending or failed
  * @param otherInfoChoice CMC_OTHER_INFO_NO_CHOICE, _FAIL_CHOICE or _PEND_CHOICE
  * @param issuedCertificateHash SHA-1 of the issued leaf (szOID_ISSUED_CERT_HASH), or null
+ * @param issued the issued leaf (DER), or null
  */
 public record FullResponse(byte[] encoded, int status, String statusString, int otherInfoChoice, int failInfo,
-    byte[] pendToken, Instant pendTime, byte[] issuedCertificateHash, X509Certificate issued,
+    byte[] pendToken, Instant pendTime, byte[] issuedCertificateHash, byte[] issued,
     List<X509Certificate> chain) {
 }

@@ -40,7 +40,7 @@ final class FullResponseProperties {
         case PENDINFOTIME -> r.pendTime();
         case ISSUEDCERTIFICATEHASH -> r.issuedCertificateHash() == null ? null
             : Encodings.encode(r.issuedCertificateHash(), flags);
-        case ISSUEDCERTIFICATE -> r.issued() == null ? null : Encodings.encode(r.issued().getEncoded(), flags);
+        case ISSUEDCERTIFICATE -> r.issued() == null ? null : Encodings.encode(r.issued(), flags);
         case ISSUEDCERTIFICATECHAIN -> r.issued() == null ? null : Encodings.encode(chain(r), flags);
         default -> null;
       };
@@ -55,7 +55,7 @@ final class FullResponseProperties {
 
   private static byte[] chain(FullResponse r) throws GeneralSecurityException {
     List<java.security.cert.X509Certificate> certs = new ArrayList<>();
-    certs.add(r.issued());
+    certs.add(CaHierarchy.certificate(r.issued()));
     certs.addAll(r.chain());
     return CmcResponses.certsOnly(certs, null);
   }

@@ -7,12 +7,16 @@ import java.security.PublicKey;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1Integer;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1UTCTime;
+import org.bouncycastle.asn1.DERGeneralizedTime;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.DERTaggedObject;
 import org.bouncycastle.asn1.DERUTF8String;
@@ -27,6 +31,9 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.Time;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -46,7 +53,8 @@ final class LeafCertificates {
   private LeafCertificates() {
   }
 
-  static X509Certificate issue(CaHierarchy ca, CertTemplate template, Requester requester, PublicKey key,
+  /** The issued certificate, as BouncyCastle built it (no JCA parse: the callers want its DER and serial). */
+  static X509CertificateHolder issue(CaHierarchy ca, CertTemplate template, Requester requester, PublicKey key,
       PKCS10CertificationRequest csr) throws GeneralSecurityException {
     try {
       Instant now = Instant.now();
@@ -55,11 +63,14 @@ final class LeafCertificates {
         notAfter = ca.issuing().getNotAfter().toInstant();
       }
       X500Name subject = template.subjectFromRequest() ? csr.getSubject() : identitySubject(requester);
-      X509v3CertificateBuilder b = new JcaX509v3CertificateBuilder(ca.issuing(), Serials.next(),
-          Date.from(now.minus(Duration.ofMinutes(10))), Date.from(notAfter), subject, key);
+      // What JcaX509v3CertificateBuilder(X509Certificate issuer, …, Date, Date, …, PublicKey) builds, from values
+      // made once (the issuer's name) or made without two SimpleDateFormats per date (the validity).
+      X509v3CertificateBuilder b = new X509v3CertificateBuilder(ca.issuingHolder().getSubject(), Serials.next(),
+          time(now.minus(Duration.ofMinutes(10))), time(notAfter), subject,
+          SubjectPublicKeyInfo.getInstance(key.getEncoded()));
       JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
       b.addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(key));
-      b.addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(ca.issuing()));
+      b.addExtension(Extension.authorityKeyIdentifier, false, ca.authorityKeyIdentifier());
       int usage = keyUsage(template, Keys.algorithm(key));
       if (usage != 0) {
         b.addExtension(Extension.keyUsage, true, new KeyUsage(usage));
@@ -77,10 +88,34 @@ final class LeafCertificates {
       if (san != null) {
         b.addExtension(Extension.subjectAlternativeName, subject.getRDNs().length == 0, san);
       }
-      return CaHierarchy.certificate(b.build(ca.signer()).getEncoded());
+      return b.build(ca.signer());
     } catch (IOException e) {
       throw new GeneralSecurityException("cannot build certificate", e);
     }
+  }
+
+  private static final DateTimeFormatter ASN1_SECONDS = DateTimeFormatter.ofPattern("uuuuMMddHHmmss")
+      .withZone(ZoneOffset.UTC);
+
+  /**
+   * What BouncyCastle's {@code new Time(Date)} makes: whole seconds in UTC, a UTCTime from 1950 to 2049 and a
+   * GeneralizedTime otherwise. That constructor formats with one new SimpleDateFormat and validates with another,
+   * which showed in profiles of issuance.
+   */
+  static Time time(Instant t) {
+    String s = ASN1_SECONDS.format(t);
+    int year = Integer.parseInt(s, 0, s.length() - 10, 10);
+    if (year < 1950 || year > 2049) {
+      return new Time(new DERGeneralizedTime(s + "Z"));
+    }
+    byte[] der = new byte[15];
+    der[0] = 0x17; // UTCTime, 13 octets: YYMMDDHHMMSSZ
+    der[1] = 13;
+    for (int i = 0; i < 12; i++) {
+      der[2 + i] = (byte) s.charAt(2 + i);
+    }
+    der[14] = 'Z';
+    return new Time(ASN1UTCTime.getInstance(der));
   }
 
   /** {@code DC=test, DC=example, CN=alice} for alice@example.test: AD's shape, domain components first. */

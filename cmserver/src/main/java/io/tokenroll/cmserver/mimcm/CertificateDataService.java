@@ -186,8 +186,8 @@ public final class CertificateDataService {
     byte[] der = leafBinary.getBytes(StandardCharsets.ISO_8859_1);
     String serial;
     try {
-      serial = io.tokenroll.cmserver.ca.CaHierarchy.certificate(der).getSerialNumber().toString(16);
-    } catch (GeneralSecurityException ex) {
+      serial = org.bouncycastle.asn1.x509.Certificate.getInstance(der).getSerialNumber().getValue().toString(16);
+    } catch (RuntimeException ex) {
       throw new SQLException("issued certificate does not parse", ex);
     }
     store.save(new Stored.CmCertificate(serial, r.originator(), r.uuid(), r.profileTemplateUuid(), e.caTemplate(),
