@@ -47,7 +47,7 @@ public final class Front implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
-    String correlationId = UUID.randomUUID().toString();
+    CorrelationId correlationId = new CorrelationId();
     try (ex) {
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
@@ -80,7 +80,7 @@ public final class Front implements HttpHandler {
   }
 
   private Response answer(HttpExchange ex, Application app, String method, String path, byte[] body,
-      String correlationId) {
+      CorrelationId correlationId) {
     if (app == null) {
       return Response.html(404, "<html><body><h2>404 - File or directory not found.</h2></body></html>");
     }
@@ -88,7 +88,7 @@ public final class Front implements HttpHandler {
     try {
       Request request = new Request(method, path, parseQuery(ex.getRequestURI().getRawQuery()),
           isForm(contentType) ? parseQuery(new String(body, StandardCharsets.ISO_8859_1)) : Map.of(), body,
-          contentType, null, correlationId);
+          contentType, null);
       UserAccount user = authenticate(ex, app);
       if (user == null && !app.anonymousAllowed(request)) {
         return errorOf(app, 401, "Access is denied due to invalid credentials.", correlationId)
@@ -98,7 +98,7 @@ public final class Front implements HttpHandler {
     } catch (HttpError e) {
       return errorOf(app, e.status(), e.getMessage(), correlationId);
     } catch (Exception | StackOverflowError e) {
-      LOG.log(Level.WARNING, "request " + method + " " + path + " failed, correlation id " + correlationId, e);
+      LOG.log(Level.WARNING, "request " + method + " " + path + " failed, correlation id " + correlationId.get(), e);
       return errorOf(app, 500, "An error has occurred.", correlationId);
     }
   }
@@ -111,11 +111,23 @@ public final class Front implements HttpHandler {
     return users.authenticate(authorization, ex instanceof HttpsExchange https ? https.getSSLSession() : null);
   }
 
-  private static Response errorOf(Application app, int status, String message, String correlationId) {
+  private static Response errorOf(Application app, int status, String message, CorrelationId correlationId) {
     if (app == null) {
       return Response.html(status, "<html><body><h2>" + status + " - " + message + "</h2></body></html>");
     }
-    return app.error(status, message, correlationId);
+    return app.error(status, message, correlationId.get());
+  }
+
+  /** A request's correlation id, made when an error answer or a log line first needs it (most requests never do). */
+  private static final class CorrelationId {
+    private String id;
+
+    String get() {
+      if (id == null) {
+        id = UUID.randomUUID().toString();
+      }
+      return id;
+    }
   }
 
   private Application application(String path) {
@@ -136,9 +148,11 @@ public final class Front implements HttpHandler {
   private byte[] readBody(HttpExchange ex) throws IOException {
     long drainCap = Math.max(16L << 20, 4L * maxBodyBytes);
     String length = ex.getRequestHeaders().getFirst("Content-Length");
+    long declared = -1;
     if (length != null) {
       try {
-        if (Long.parseLong(length.trim()) > drainCap) {
+        declared = Long.parseLong(length.trim());
+        if (declared > drainCap) {
           return null;
         }
       } catch (NumberFormatException e) {
@@ -146,6 +160,9 @@ public final class Front implements HttpHandler {
       }
     }
     try (InputStream in = ex.getRequestBody()) {
+      if (declared >= 0 && declared <= maxBodyBytes) {
+        return in.readNBytes((int) declared); // the JDK's stream ends after Content-Length bytes
+      }
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       byte[] buf = new byte[8192];
       long total = 0;

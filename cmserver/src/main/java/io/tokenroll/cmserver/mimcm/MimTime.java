@@ -20,13 +20,18 @@ public final class MimTime {
 
   public static String utc(Instant t) {
     Instant centis = t.truncatedTo(ChronoUnit.MILLIS);
-    String s = LOCAL.format(LocalDateTime.ofInstant(centis, ZoneOffset.UTC));
+    StringBuilder s = new StringBuilder(24).append(LOCAL.format(LocalDateTime.ofInstant(centis, ZoneOffset.UTC)));
     int millis = centis.getNano() / 1_000_000;
     if (millis != 0) {
-      String frac = String.format("%03d", millis).replaceAll("0+$", "");
-      s += "." + frac;
+      s.append('.').append((char) ('0' + millis / 100));
+      if (millis % 100 != 0) {
+        s.append((char) ('0' + millis / 10 % 10));
+        if (millis % 10 != 0) {
+          s.append((char) ('0' + millis % 10));
+        }
+      }
     }
-    return s + "Z";
+    return s.append('Z').toString();
   }
 
   public static String now() {
