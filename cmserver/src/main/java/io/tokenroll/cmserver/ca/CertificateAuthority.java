@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
@@ -88,7 +87,7 @@ public final class CertificateAuthority {
   private static int refusal(JcaPKCS10CertificationRequest csr, String templateName, CertTemplate template) {
     try {
       PublicKey key = csr.getPublicKey();
-      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+      if (!CsrSignatures.valid(csr, key)) {
         return HResult.NTE_BAD_SIGNATURE;
       }
       if (templateName == null) {

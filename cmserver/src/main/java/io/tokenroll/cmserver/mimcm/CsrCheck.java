@@ -1,5 +1,6 @@
 package io.tokenroll.cmserver.mimcm;
 
+import io.tokenroll.cmserver.ca.CsrSignatures;
 import io.tokenroll.cmserver.ca.Keys;
 import io.tokenroll.cmserver.http.HttpError;
 import io.tokenroll.protocol.certsrv.Encodings;
@@ -8,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.operator.DefaultDigestAlgorithmIdentifierFinder;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 
 /**
@@ -42,7 +42,7 @@ final class CsrCheck {
       throw HttpError.badRequest(which + " is not a PKCS#10 certificate request.");
     }
     try {
-      if (!csr.isSignatureValid(new JcaContentVerifierProviderBuilder().build(key))) {
+      if (!CsrSignatures.valid(csr, key)) {
         throw HttpError.badRequest(which + ": the signature does not verify.");
       }
     } catch (HttpError e) {
