@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * One caller's ICertRequest2 object over the {@link CertificateAuthority}, with Windows' statefulness: Submit,
@@ -24,6 +25,8 @@ import java.util.Map;
  * in an apartment; make one per caller.
  */
 public final class CaSession implements ICertRequest2 {
+  private static final Pattern LINES = Pattern.compile("[\r\n]+");
+
   private final CertificateAuthority ca;
   private final Requester requester;
   private CaRecord last;
@@ -54,7 +57,7 @@ public final class CaSession implements ICertRequest2 {
     if (attributes == null) {
       return out;
     }
-    for (String line : attributes.split("[\r\n]+")) {
+    for (String line : LINES.split(attributes)) {
       int colon = line.indexOf(':');
       if (colon > 0) {
         String name = line.substring(0, colon).replace(" ", "").replace("-", "").toLowerCase(Locale.ROOT);
