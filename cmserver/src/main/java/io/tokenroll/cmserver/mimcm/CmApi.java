@@ -183,10 +183,7 @@ public final class CmApi implements Application {
 
   private Response getRequest(Request r, Matcher m) throws SQLException {
     checkTarget(r);
-    if (store.requests.get(uuid(m, 1).toString()).isEmpty()) {
-      return none();
-    }
-    return ok(view(store.ownRequest(r.user(), uuid(m, 1))));
+    return store.ownRequestIfAny(r.user(), uuid(m, 1)).map(x -> ok(view(x))).orElse(none());
   }
 
   private static void checkTarget(Request r) {

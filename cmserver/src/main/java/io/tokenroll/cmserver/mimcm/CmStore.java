@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
@@ -70,9 +71,13 @@ public final class CmStore {
 
   /** The request, or 404 when there is none; 403 when it is another user's. */
   public Stored.CmRequest ownRequest(UserAccount user, UUID id) throws SQLException {
-    Stored.CmRequest r = requests.get(id.toString()).orElseThrow(() -> HttpError.notFound(
-        "The request " + id + " does not exist."));
-    if (!owns(user, r.originator())) {
+    return ownRequestIfAny(user, id).orElseThrow(() -> HttpError.notFound("The request " + id + " does not exist."));
+  }
+
+  /** The request, or empty when there is none; 403 when it is another user's. */
+  public Optional<Stored.CmRequest> ownRequestIfAny(UserAccount user, UUID id) throws SQLException {
+    Optional<Stored.CmRequest> r = requests.get(id.toString());
+    if (r.isPresent() && !owns(user, r.get().originator())) {
       throw HttpError.forbidden("The user " + user.name() + " does not have permission to access request " + id + ".");
     }
     return r;
