@@ -71,7 +71,7 @@ final class DemoJob {
   }
 
   private static int cli(String... args) {
-    return Main.commandLine().execute(args);
+    return Main.commandLine(args).execute(args);
   }
 
   private static Path secret(Path file, String value) throws java.io.IOException {

@@ -1,6 +1,7 @@
 package io.tokenroll.dist;
 
 import io.tokenroll.agent.cli.Cli;
+import java.util.List;
 import picocli.CommandLine;
 
 /**
@@ -11,14 +12,16 @@ public final class Main {
   private Main() {
   }
 
-  public static CommandLine commandLine() {
-    CommandLine cl = Cli.commandLine();
-    cl.addSubcommand("demo", new DemoCommand());
-    cl.addSubcommand("cmserver", new io.tokenroll.cmserver.cli.CmServerCommand());
-    return cl;
+  /** The commands this module adds to the agent's. */
+  private static final List<Cli.Subcommand> EXTRA = List.of(new Cli.Subcommand("demo", DemoCommand::new),
+      new Cli.Subcommand("cmserver", io.tokenroll.cmserver.cli.CmServerCommand::new));
+
+  /** The command tree for running {@code args}: only the command they name when they name one. */
+  public static CommandLine commandLine(String... args) {
+    return Cli.commandLine(EXTRA, args);
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 }

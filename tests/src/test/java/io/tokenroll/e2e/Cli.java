@@ -8,7 +8,7 @@ import picocli.CommandLine;
 /** One run of the real tokenroll command line, in this JVM, with what it printed. */
 record Cli(int exitCode, String out, String err) {
   static Cli run(String... args) {
-    CommandLine cl = Main.commandLine();
+    CommandLine cl = Main.commandLine(args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));

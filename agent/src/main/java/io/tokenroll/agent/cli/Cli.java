@@ -7,6 +7,8 @@ import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenNotFoundException;
 import io.tokenroll.pkcs11.TokenUnsupportedException;
 import java.io.PrintWriter;
+import java.util.List;
+import java.util.function.Supplier;
 import java.util.logging.ConsoleHandler;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -24,18 +26,69 @@ public final class Cli {
   private Cli() {
   }
 
+  /** A command of the tree: its name and how to make it, so that a run builds only the one it needs. */
+  public record Subcommand(String name, Supplier<Object> factory) {
+  }
+
+  /** The agent's commands, in the order help lists them. */
+  private static final List<Subcommand> COMMANDS = List.of(
+      new Subcommand("enroll", EnrollCommand::new), new Subcommand("status", StatusCommand::new),
+      new Subcommand("resume", ResumeCommand::new), new Subcommand("abandon", AbandonCommand::new),
+      new Subcommand("renew", RenewCommand::new), new Subcommand("unblock", UnblockCommand::new),
+      new Subcommand("retire", RetireCommand::new), new Subcommand("inspect", InspectCommand::new),
+      new Subcommand("tokens", TokensCommand::new), new Subcommand("objects", ObjectsCommand::new),
+      new Subcommand("keygen", KeygenCommand::new), new Subcommand("csr", CsrCommand::new),
+      new Subcommand("import-cert", ImportCertCommand::new), new Subcommand("delete", DeleteCommand::new),
+      new Subcommand("ca", CaCommand::new));
+
+  /** The whole command tree: every command, for help and for tests that look at all of it. */
   public static CommandLine commandLine() {
+    return commandLine(List.of());
+  }
+
+  /**
+   * The command tree for one run: with {@code args} naming a command, the root and that command only (picocli
+   * builds each command's model by reflection, about half a millisecond a command warm and far more cold);
+   * otherwise, for help, a typo or no command, the whole tree. {@code extra} are commands added after the agent's.
+   */
+  public static CommandLine commandLine(List<Subcommand> extra, String... args) {
+    String wanted = commandNamed(args);
+    List<Subcommand> all = new java.util.ArrayList<>(COMMANDS);
+    all.addAll(extra);
+    boolean known = all.stream().anyMatch(c -> c.name().equals(wanted));
     CommandLine cl = new CommandLine(new TokenrollCommand());
+    for (Subcommand c : all) {
+      if (!known || c.name().equals(wanted)) {
+        cl.addSubcommand(c.name(), c.factory().get());
+      }
+    }
+    if (!known) {
+      cl.addSubcommand("help", new CommandLine.HelpCommand());
+    }
     cl.setExecutionExceptionHandler(Cli::handle);
     cl.setExitCodeExceptionMapper(Cli::exitCode);
-    cl.setParameterExceptionHandler((ex, args) -> {
+    cl.setParameterExceptionHandler((ex, unmatched) -> {
       PrintWriter err = ex.getCommandLine().getErr();
       err.println("tokenroll: " + ex.getMessage());
+      CommandLine.UnmatchedArgumentException.printSuggestions(ex, err); // "Did you mean: objects?"
       err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
       err.flush();
       return ExitCodes.INVALID_INPUT;
     });
     return cl;
+  }
+
+  /** The first argument that is not one of the root's options (all flags without values), or null. */
+  private static String commandNamed(String... args) {
+    for (String a : args) {
+      if (!a.startsWith("-")) {
+        return a;
+      }
+      if (a.equals("--")) {
+        return null;
+      }
+    }
+    return null;
   }
 
   /** Verbose shows tokenroll's own messages (not the JDK's or the wrapper's) on stderr. */

@@ -7,6 +7,6 @@ public final class Main {
 
   public static void main(String[] args) {
     Cli.setVerbose(false);
-    System.exit(Cli.commandLine().execute(args));
+    System.exit(Cli.commandLine(java.util.List.of(), args).execute(args));
   }
 }

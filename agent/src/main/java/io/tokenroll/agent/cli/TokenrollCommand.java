@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+/** The root command; its subcommands are added by {@link Cli}, only the one a run needs. */
 @Command(name = "tokenroll", mixinStandardHelpOptions = true, versionProvider = Version.class,
     header = "Enrolls certificates for keys that never leave their hardware token.",
     description = {
@@ -25,13 +26,10 @@ import picocli.CommandLine.Spec;
         "PINs come from --pin-source file:<path>, env:<VARIABLE>, prompt or pinpad — never from the command line.",
         "A wrong PIN is reported with the token's tries state and never retried.",
         ""},
-    footer = {"", "Run 'tokenroll help <command>' for a command's options. Exit codes: 0 ok, 1 failed, 2 bad input,",
-        "3 cannot go on now, 4 internal error, 10 wrong PIN, 11 PIN locked, 12 token not found,",
-        "13 not supported by the token, 14 PKCS#11 library not loaded."},
-    subcommands = {EnrollCommand.class, StatusCommand.class, ResumeCommand.class, AbandonCommand.class,
-        RenewCommand.class, UnblockCommand.class, RetireCommand.class, InspectCommand.class,
-        TokensCommand.class, ObjectsCommand.class, KeygenCommand.class, CsrCommand.class,
-        ImportCertCommand.class, DeleteCommand.class, CaCommand.class, CommandLine.HelpCommand.class})
+    footer = {"", "Run 'tokenroll help <command>' for a command's options.", "",
+        "Exit codes: 0 ok, 1 failed, 2 bad input, 3 cannot go on now, 4 internal error,",
+        "10 wrong PIN, 11 PIN locked, 12 token not found, 13 not supported by the token,",
+        "14 PKCS#11 library not loaded."})
 public final class TokenrollCommand implements Runnable {
   @Spec
   CommandSpec spec;

@@ -7,7 +7,7 @@ import picocli.CommandLine;
 /** Runs the real command line in-process and captures exit code, stdout and stderr. */
 record CliRun(int exitCode, String out, String err) {
   static CliRun of(String... args) {
-    CommandLine cl = Cli.commandLine();
+    CommandLine cl = Cli.commandLine(java.util.List.of(), args);
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     cl.setOut(new PrintWriter(out, true));

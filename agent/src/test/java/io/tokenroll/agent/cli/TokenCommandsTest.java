@@ -205,4 +205,18 @@ class TokenCommandsTest {
     assertTrue(run.out().contains("Examples:") && run.out().contains("Exit codes"), run.out());
     assertTrue(run.out().contains("csr") && run.out().contains("import-cert"), run.out());
   }
+
+  @Test
+  void aRunBuildsOnlyTheCommandItNames_helpAndTyposStillSeeTheWholeTree() {
+    assertEquals(java.util.Set.of("objects"),
+        Cli.commandLine(java.util.List.of(), "-v", "objects", "--json").getSubcommands().keySet());
+    assertTrue(Cli.commandLine(java.util.List.of(), "help", "objects").getSubcommands().keySet()
+        .containsAll(java.util.List.of("enroll", "objects", "ca", "help")));
+    CliRun help = CliRun.of("help", "keygen");
+    assertEquals(0, help.exitCode(), help.toString());
+    assertTrue(help.out().contains("--type"), help.out());
+    CliRun typo = CliRun.of("objets");
+    assertEquals(ExitCodes.INVALID_INPUT, typo.exitCode(), typo.toString());
+    assertTrue(typo.err().contains("objects"), typo.err()); // picocli's "did you mean"
+  }
 }

@@ -90,10 +90,11 @@ class EnrollmentBenchmark {
   private static int enroll(List<String> base, String template) {
     List<String> args = new ArrayList<>(List.of("enroll", "--template", template));
     args.addAll(base);
-    var cl = Main.commandLine();
+    String[] argv = args.toArray(String[]::new);
+    var cl = Main.commandLine(argv); // as main() builds it: the root and the enroll command
     cl.setOut(new PrintWriter(new StringWriter()));
     cl.setErr(new PrintWriter(new StringWriter()));
-    int code = cl.execute(args.toArray(String[]::new));
+    int code = cl.execute(argv);
     if (code != 0) {
       throw new IllegalStateException("enroll failed with " + code);
     }
