@@ -13,6 +13,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 import org.junit.jupiter.api.Test;
 
@@ -63,13 +64,14 @@ class CsrSignaturesTest {
     KeyPair rsa = keys("RSA", 2048);
     KeyPair other = keys("RSA", 2048);
     KeyPair ec = keys("EC", 256);
+    KeyPair ec384 = keys("EC", 384);
     for (PKCS10CertificationRequest c : new PKCS10CertificationRequest[] {csr(rsa, "SHA256withRSA"),
         csr(rsa, "SHA1withRSA"), csr(rsa, "SHA512withRSA"),
-        csr(ec, "SHA256withECDSA")}) {
-      PublicKey own = c.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId().startsWith("1.2.840.10045")
-          ? ec.getPublic() : rsa.getPublic();
+        csr(ec, "SHA256withECDSA"), csr(ec, "SHA1withECDSA"), csr(ec384, "SHA384withECDSA")}) {
+      PublicKey own = new JcaPKCS10CertificationRequest(c).getPublicKey();
       assertEquals(true, CsrSignatures.valid(c, own));
       same(c, other.getPublic());
+      same(c, ec.getPublic().equals(own) ? ec384.getPublic() : ec.getPublic());
       byte[] flipped = c.getSignature().clone();
       flipped[flipped.length / 2] ^= 1;
       PKCS10CertificationRequest tampered = resigned(c, flipped);
@@ -79,5 +81,7 @@ class CsrSignaturesTest {
     PKCS10CertificationRequest shortSignature = resigned(csr(rsa, "SHA256withRSA"), new byte[10]);
     same(shortSignature, rsa.getPublic());
     assertThrows(Exception.class, () -> CsrSignatures.valid(shortSignature, rsa.getPublic()));
+    PKCS10CertificationRequest notDer = resigned(csr(ec, "SHA256withECDSA"), new byte[10]);
+    same(notDer, ec.getPublic());
   }
 }
