@@ -82,7 +82,18 @@ final class KeyPairs {
     return read(s, handle, s.getAttrValues(handle, CKA_KEY_TYPE).keyType());
   }
 
-  /** Reads a public key whose type is already known (saves a C_GetAttributeValue on a fresh key). */
+  /**
+   * Reads the public key of a pair just generated from {@code spec}: its type and curve are known, so only the
+   * key's own values are read (on SoftHSM each attribute read of a token object re-checks its file).
+   */
+  static PublicKey readGenerated(Session s, long handle, KeySpec spec) throws PKCS11Exception, GeneralSecurityException {
+    if (spec.type() == KeySpec.Type.EC) {
+      return PublicKeys.ec(encodedOid(spec.curve()), s.getAttrValues(handle, CKA_EC_POINT).ecPoint());
+    }
+    return read(s, handle, CKK_RSA);
+  }
+
+  /** Reads a public key whose type is already known. */
   static PublicKey read(Session s, long handle, long keyType) throws PKCS11Exception, GeneralSecurityException {
     if (keyType == CKK_RSA) {
       AttributeVector v = s.getAttrValues(handle, CKA_MODULUS, CKA_PUBLIC_EXPONENT);

@@ -267,10 +267,9 @@ final class WrapperSession implements TokenSession {
     PKCS11KeyPair pair = write("generating a " + template.spec() + " key", true,
         s -> KeyPairs.generate(s, template, provisional, capabilities.keyUsageRestrictable()));
     module.keyGenerated();
-    long keyType = template.spec().type() == io.tokenroll.pkcs11.KeySpec.Type.RSA ? CKK_RSA : CKK_EC;
     try {
       PublicKey publicKey = withSession("reading the new public key",
-          s -> KeyPairs.read(s, pair.getPublicKey(), keyType));
+          s -> KeyPairs.readGenerated(s, pair.getPublicKey(), template.spec()));
       KeyId id = provisional;
       if (capabilities.fixedKeyIds()) {
         id = withSession("reading the token-assigned key id",
