@@ -6,7 +6,7 @@ import io.tokenroll.agent.http.ServerRefusedException;
 import io.tokenroll.protocol.certsrv.CertSrvException;
 import io.tokenroll.protocol.certsrv.HResult;
 import java.net.ConnectException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -40,7 +40,7 @@ final class TransportFailures {
     if (e.getCause() instanceof ConnectException) {
       return new CertSrvException(HResult.ERROR_WINHTTP_CANNOT_CONNECT, text, e);
     }
-    if (e.getCause() instanceof HttpTimeoutException) {
+    if (e.getCause() instanceof SocketTimeoutException) {
       return new CertSrvException(HResult.ERROR_WINHTTP_TIMEOUT, text, e);
     }
     Matcher m = SERVER_ERROR.matcher(e.getMessage() == null ? "" : e.getMessage());

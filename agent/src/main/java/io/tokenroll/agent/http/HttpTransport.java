@@ -2,16 +2,17 @@ package io.tokenroll.agent.http;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.ConnectException;
+import java.net.HttpURLConnection;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
+import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * HTTPS to one server, keep-alive, with bounded retries. Requests that may be repeated safely (GET, PUT) are
@@ -20,6 +21,7 @@ import javax.net.ssl.SSLHandshakeException;
  */
 public final class HttpTransport {
   private static final System.Logger LOG = System.getLogger("io.tokenroll.agent.http");
+  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
   /** Exchanges sent by this process, for benchmarks that count round trips. */
@@ -27,7 +29,7 @@ public final class HttpTransport {
   private static final java.util.concurrent.atomic.AtomicLong EXCHANGE_NANOS = new java.util.concurrent.atomic.AtomicLong();
 
   private final URI base;
-  private final HttpClient client;
+  private final SSLSocketFactory sockets;
   private final Credentials credentials;
   private final RetryPolicy retry;
   private final Duration timeout;
@@ -64,30 +66,28 @@ public final class HttpTransport {
     this.timeout = timeout;
     this.maxBody = maxBody;
     this.headers = java.util.Map.copyOf(headers);
-    this.client = client(this.base, tls);
+    this.sockets = sockets(this.base, tls);
   }
 
-  /** A client per server and TLS setting, shared: keep-alive connections and TLS sessions outlive one transport. */
-  private record ClientKey(String scheme, String host, int port, TlsSettings.Key tls) {
+  /** TLS per server and TLS setting, shared: the JDK keeps idle keep-alive connections per socket factory. */
+  private record ClientKey(String host, int port, TlsSettings.Key tls) {
   }
 
-  private static final java.util.Map<ClientKey, HttpClient> CLIENTS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.Map<ClientKey, SSLSocketFactory> SOCKETS = new java.util.concurrent.ConcurrentHashMap<>();
 
-  private static HttpClient client(URI base, TlsSettings tls) throws GeneralSecurityException, IOException {
-    ClientKey key = new ClientKey(base.getScheme().toLowerCase(java.util.Locale.ROOT), base.getHost(), base.getPort(),
-        tls.key());
-    HttpClient c = CLIENTS.get(key);
-    if (c == null) {
-      HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-          .connectTimeout(Duration.ofSeconds(10)).followRedirects(HttpClient.Redirect.NEVER);
-      if ("https".equalsIgnoreCase(base.getScheme())) {
-        b.sslContext(tls.sslContext(base));
-      }
-      c = b.build();
-      HttpClient raced = CLIENTS.putIfAbsent(key, c);
-      c = raced != null ? raced : c;
+  /** The TLS socket factory for {@code base}, or null for plain http (loopback only). */
+  private static SSLSocketFactory sockets(URI base, TlsSettings tls) throws GeneralSecurityException, IOException {
+    if (!"https".equalsIgnoreCase(base.getScheme())) {
+      return null;
     }
-    return c;
+    ClientKey key = new ClientKey(base.getHost(), base.getPort(), tls.key());
+    SSLSocketFactory f = SOCKETS.get(key);
+    if (f == null) {
+      f = tls.sslContext(base).getSocketFactory();
+      SSLSocketFactory raced = SOCKETS.putIfAbsent(key, f);
+      f = raced != null ? raced : f;
+    }
+    return f;
   }
 
   /** How many HTTP exchanges this process has sent (a statistic for benchmarks). */
@@ -137,54 +137,105 @@ public final class HttpTransport {
     }
   }
 
+  /**
+   * One exchange on the JDK's HttpURLConnection, which keeps idle connections for the next request. Not the JDK's
+   * HttpClient: its selector thread sits in native code, and a JVM with such a thread waits about 300 ms at exit
+   * (a third of a short CLI run); its first request also costs about 100 ms more in class loading. Bodies go in
+   * fixed-length streaming mode, so the connection never re-sends a request by itself.
+   */
   private Reply once(String method, URI uri, byte[] body, String contentType) throws ServerException {
-    HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout)
-        .header("Accept", "application/json, text/html;q=0.9, */*;q=0.8")
-        .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-            : HttpRequest.BodyPublishers.ofByteArray(body));
-    if (body != null) {
-      rb.header("Content-Type", contentType);
-    }
-    headers.forEach(rb::setHeader);
-    if (credentials.authorizationHeader() != null) {
-      rb.header("Authorization", credentials.authorizationHeader());
-    }
     long t0 = System.nanoTime();
+    long deadline = t0 + timeout.toNanos();
     EXCHANGES.incrementAndGet();
+    HttpURLConnection c = null;
+    boolean connected = false;
+    boolean reusable = false;
     try {
-      HttpResponse<InputStream> r = client.send(rb.build(), HttpResponse.BodyHandlers.ofInputStream());
-      byte[] bytes = readLimited(r.body(), uri);
+      c = (HttpURLConnection) uri.toURL().openConnection();
+      if (c instanceof HttpsURLConnection https) {
+        https.setSSLSocketFactory(sockets); // host names are checked by the trust manager (endpoint identification)
+      }
+      c.setConnectTimeout((int) Math.min(CONNECT_TIMEOUT.toMillis(), timeout.toMillis()));
+      c.setReadTimeout((int) Math.max(1, timeout.toMillis()));
+      c.setInstanceFollowRedirects(false);
+      c.setUseCaches(false);
+      c.setRequestMethod(method);
+      c.setRequestProperty("Accept", "application/json, text/html;q=0.9, */*;q=0.8");
+      headers.forEach(c::setRequestProperty);
+      if (credentials.authorizationHeader() != null) {
+        c.setRequestProperty("Authorization", credentials.authorizationHeader());
+      }
+      byte[] payload = body != null ? body : method.equals("POST") || method.equals("PUT") ? new byte[0] : null;
+      if (payload != null) {
+        c.setDoOutput(true);
+        if (body != null) {
+          c.setRequestProperty("Content-Type", contentType);
+        }
+        c.setFixedLengthStreamingMode(payload.length);
+      }
+      c.connect();
+      connected = true;
+      if (payload != null) {
+        try (OutputStream out = c.getOutputStream()) {
+          out.write(payload);
+        }
+      }
+      int status;
+      try {
+        status = c.getResponseCode();
+      } catch (java.net.HttpRetryException e) {
+        // a 401 to a streamed body: the JDK would have to send it again to authenticate, and says so instead
+        return new Reply(e.responseCode(), "", null, new byte[0], uri);
+      }
+      if (status < 0) {
+        throw new ServerUnavailableException(method + " " + uri.getPath() + ": the answer is not HTTP", true, null);
+      }
+      InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream();
+      byte[] bytes = in == null ? new byte[0] : readLimited(in, uri, deadline);
+      reusable = true;
       EXCHANGE_NANOS.addAndGet(System.nanoTime() - t0);
-      LOG.log(System.Logger.Level.DEBUG, () -> method + " " + uri.getPath() + " -> " + r.statusCode() + " ("
+      int code = status;
+      LOG.log(System.Logger.Level.DEBUG, () -> method + " " + uri.getPath() + " -> " + code + " ("
           + (System.nanoTime() - t0) / 1_000_000 + " ms)");
-      return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
-          r.headers().firstValue("Location").orElse(null), bytes, uri);
-    } catch (ConnectException e) {
-      throw new ServerUnavailableException("cannot connect to " + uri.getHost() + ":" + port(uri) + " ("
-          + e.getClass().getSimpleName() + ")", false, e);
+      String type = c.getContentType();
+      return new Reply(status, type == null ? "" : type, c.getHeaderField("Location"), bytes, uri);
     } catch (SSLHandshakeException e) {
       throw new ServerRefusedException(0, "TLS with " + uri.getHost() + " failed: " + e.getMessage()
           + " (is the server's CA given with --trust?)");
-    } catch (HttpTimeoutException e) {
-      throw new ServerUnavailableException(method + " " + uri.getPath() + " timed out after " + timeout.toSeconds()
-          + " s", true, e);
+    } catch (ConnectException e) {
+      throw new ServerUnavailableException("cannot connect to " + uri.getHost() + ":" + port(uri) + " ("
+          + e.getClass().getSimpleName() + ")", false, e);
+    } catch (SocketTimeoutException e) {
+      throw connected
+          ? new ServerUnavailableException(method + " " + uri.getPath() + " timed out after " + timeout.toSeconds()
+              + " s", true, e)
+          : new ServerUnavailableException("cannot connect to " + uri.getHost() + ":" + port(uri) + " (timed out)",
+              false, e);
     } catch (IOException e) {
       throw new ServerUnavailableException(method + " " + uri.getPath() + " failed: "
-          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), true, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new ServerUnavailableException("interrupted", true, e);
+          + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()), connected, e);
+    } finally {
+      if (c != null && !reusable) {
+        c.disconnect(); // a connection left mid-answer must not serve the next request
+      }
     }
   }
 
-  private byte[] readLimited(InputStream in, URI uri) throws IOException, ProtocolException {
+  private byte[] readLimited(InputStream in, URI uri, long deadline) throws IOException, ProtocolException {
     try (in) {
-      byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBody + 1));
-      if (bytes.length > maxBody) {
-        throw new ProtocolException("the answer from " + uri.getPath() + " is larger than " + maxBody
-            + " bytes; refused");
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      byte[] buf = new byte[16384];
+      for (int n; (n = in.read(buf)) >= 0; ) {
+        out.write(buf, 0, n);
+        if (out.size() > maxBody) {
+          throw new ProtocolException("the answer from " + uri.getPath() + " is larger than " + maxBody
+              + " bytes; refused");
+        }
+        if (System.nanoTime() - deadline > 0) { // a server trickling its answer gets no more than the timeout
+          throw new SocketTimeoutException("answer not complete after " + timeout.toSeconds() + " s");
+        }
       }
-      return bytes;
+      return out.toByteArray();
     }
   }
 
