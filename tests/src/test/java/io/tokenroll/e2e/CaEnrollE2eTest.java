@@ -109,4 +109,33 @@ class CaEnrollE2eTest {
       assertTrue(s.objects().isEmpty(), "no orphan key");
     }
   }
+
+  @Test
+  void aSubmitAnswerThatIsNotWebEnrollment_abandonsAndLeavesTheTokenAsItWas() throws Exception {
+    try (Stack s = new Stack("ca-hostile")) {
+      s.server.faults().replaceResponse("POST", "/certsrv/certfnsh\\.asp$", 1, 200, "text/html",
+          "<html><body>Welcome to nginx!</body></html>".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      Cli run = caEnroll(s, "SmartcardLogon", "--json");
+      assertNotEquals(0, run.exitCode(), run.toString());
+      assertEquals("ABANDONED", JSON.readTree(run.out()).get("state").asText(), run.toString());
+      assertTrue(run.err().contains("neither an issued"), run.err());
+      assertTrue(s.objects().isEmpty(), "the key made for the request is gone");
+    }
+  }
+
+  @Test
+  void issuedButTheCertificateDownloadFails_resumeRetrievesItByRequestId() throws Exception {
+    try (Stack s = new Stack("ca-lost-download")) {
+      s.server.faults().dropConnection("GET", "/certsrv/certnew\\.p7b$", 5);
+      Cli first = caEnroll(s, "SmartcardLogon", "--retries", "1", "--json");
+      assertEquals(ExitCodes.UNEXPECTED_STATE, first.exitCode(), first.toString());
+      JsonNode v = JSON.readTree(first.out());
+      assertEquals("SUBMIT_UNCERTAIN", v.get("state").asText(), first.toString());
+      assertTrue(v.get("caRequest").asInt() > 0, v.toString());
+      s.server.faults().clear();
+      Cli resumed = s.cli("resume", v.get("id").asText());
+      assertEquals(0, resumed.exitCode(), resumed.toString());
+      assertLeafBesideItsKey(s);
+    }
+  }
 }

@@ -19,7 +19,8 @@ abstract class EnrollmentCommand extends BaseCommand {
   boolean noCaCerts;
 
   @Option(names = "--retries", paramLabel = "<n>", defaultValue = "5",
-      description = "Tries per server exchange before the enrollment is left stuck (default: ${DEFAULT-VALUE}).")
+      description = "Tries of each step that needs the server before the enrollment is left stuck "
+          + "(default: ${DEFAULT-VALUE}).")
   int retries;
 
   @Option(names = "--retry-delay", paramLabel = "<ms>", defaultValue = "500",

@@ -23,6 +23,8 @@ import java.util.List;
  * submitted with the certificate template attribute, an issued certificate comes back with its chain (a certs-only
  * PKCS#7 the machine installs like any other answer), a pending one parks the enrollment under its CA request id
  * until RetrievePending says otherwise, and a denial removes the keys and ends with the CA's message and HRESULT.
+ * The CA's request id is journaled as soon as Submit returns it: an answer lost after that (the certificate's
+ * download failing, a kill) is looked up with RetrievePending instead of being given up.
  */
 final class CertsrvProtocol implements Protocol {
   private static final int SUBMIT_FLAGS = RequestFlags.CR_IN_BASE64 | RequestFlags.CR_IN_PKCS10;
@@ -43,7 +45,7 @@ final class CertsrvProtocol implements Protocol {
       case NEW -> plan(e);
       case NEED_SUBMIT -> submit(e);
       case PENDING_APPROVAL -> retrieve(e);
-      case SUBMITTING, SUBMIT_UNCERTAIN -> lost(e);
+      case SUBMITTING, SUBMIT_UNCERTAIN -> e.caRequestId != null ? retrieve(e) : lost(e);
       case NEED_COMPLETE -> {
         states.persist(e, EnrollmentState.COMPLETED); // a CA has nothing to be told
         yield new Step(e, Step.Wake.DONE, null);
@@ -94,8 +96,9 @@ final class CertsrvProtocol implements Protocol {
   /** What Submit or RetrievePending said, in the enrollment's terms. */
   private Step outcome(Enrollment e, int disposition) throws IOException, ServerException, TokenException {
     int requestId = cached(ca::getRequestId);
-    if (requestId != 0) {
+    if (requestId != 0 && !Integer.valueOf(requestId).equals(e.caRequestId)) {
       e.caRequestId = requestId;
+      states.journal().store(e); // from here on a lost answer is looked up by its id, not given up
     }
     String message = cached(ca::getDispositionMessage);
     e.serverStatus = Disposition.fromCode(disposition).name() + " (" + message + ")";
@@ -133,7 +136,7 @@ final class CertsrvProtocol implements Protocol {
     }
   }
 
-  /** Web enrollment cannot look a request up by anything but its id, which a lost answer never gave us. */
+  /** Web enrollment cannot look a request up by anything but its id, which a lost Submit answer never gave us. */
   private Step lost(Enrollment e) throws IOException {
     e.lastError = "the CA may have taken the request, but its answer (and so its request id) was lost; the "
         + "enrollment is abandoned and can be run again";

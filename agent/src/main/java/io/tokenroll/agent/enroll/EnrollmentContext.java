@@ -40,13 +40,16 @@ public final class EnrollmentContext implements AutoCloseable {
     IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
         : new IssuerTrust(anchors(e.issuerTrustFile), true);
     EnrollmentMachine machine;
+    // The runner retries a failed step from its journaled state, with backoff; the transport under it tries once,
+    // or the two would multiply (five tries of five tries).
+    RetryPolicy once = RetryPolicy.NONE;
     if ("certsrv".equals(e.protocol)) {
       this.cm = null;
       var ca = new io.tokenroll.agent.certsrv.CertsrvClient(new io.tokenroll.agent.certsrv.CertsrvConnector(tls,
-          credentials, retry, timeout, MAX_ANSWER));
+          credentials, once, timeout, MAX_ANSWER));
       machine = EnrollmentMachine.certsrv(journal, ca, token, trust, writeCas, progress);
     } else {
-      this.cm = new MimCmClient(new HttpTransport(URI.create(e.server), tls, credentials, retry, timeout,
+      this.cm = new MimCmClient(new HttpTransport(URI.create(e.server), tls, credentials, once, timeout,
           MAX_ANSWER));
       machine = EnrollmentMachine.mimCm(journal, cm, token, trust, writeCas, progress);
     }

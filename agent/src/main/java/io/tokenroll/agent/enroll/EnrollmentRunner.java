@@ -94,7 +94,10 @@ public final class EnrollmentRunner {
   /** After a refusal: abandon if this enrollment already has something to clean; true when it will. */
   private boolean failed(Enrollment e, ServerException ex) throws IOException {
     e.lastError = ex.getMessage();
-    boolean hasWork = e.requestId != null && e.state != EnrollmentState.NEED_ABANDON && e.state != EnrollmentState.NEW;
+    // something to clean: a request on a CM server, or keys on the token (a direct CA enrollment has no request
+    // to withdraw, but its keys must go)
+    boolean hasWork = (e.requestId != null || e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED))
+        && e.state != EnrollmentState.NEED_ABANDON && e.state != EnrollmentState.NEW;
     boolean keysMayExist = e.state.compareTo(EnrollmentState.CARD_BOUND) >= 0
         && e.state.compareTo(EnrollmentState.INSTALLING) <= 0;
     if (hasWork && keysMayExist) {
