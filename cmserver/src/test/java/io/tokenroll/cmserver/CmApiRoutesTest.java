@@ -195,6 +195,10 @@ class CmApiRoutesTest extends ServerTest {
         Map.of("status", "Retired"));
     assertEquals(200, retired.statusCode(), TestClient.text(retired));
     assertEquals(6, TestClient.json(retired).get("Status").asInt(), "Retired=6");
+    String retiredSerial = certs.get(0).get("SerialNumber").asText();
+    assertTrue(mine.toString().contains(retiredSerial));
+    assertFalse(TestClient.text(alice.api("GET", "certificates", null)).contains(retiredSerial),
+        "GET certificates filters out the certificates of a retired card");
 
     assertEquals(403, bob.api("GET", "smartcards/" + scid, null).statusCode(), "another user's card");
     assertEquals(403, bob.api("GET", "requests/" + id, null).statusCode(), "another user's request");
@@ -212,6 +216,9 @@ class CmApiRoutesTest extends ServerTest {
     JsonNode profiles = TestClient.json(alice.api("GET", "profiles?status=Active", null));
     assertTrue(profiles.toString().contains(profile));
     assertEquals(2, profiles.get(0).get("Status").asInt(), "Active=2");
+    assertEquals(204, alice.api("GET", "profiles?status=Pending", null).statusCode(),
+        "a documented filter value that no profile has: accepted, nothing matches");
+    assertEquals(400, alice.api("GET", "profiles?status=Sideways", null).statusCode());
     assertEquals(200, alice.api("GET", "profiles/" + profile, null).statusCode());
     assertEquals(200, alice.api("GET", "requests/" + id + "/profiles", null).statusCode());
     assertEquals(1, TestClient.json(alice.api("GET", "profiles/" + profile + "/certificates", null)).size());

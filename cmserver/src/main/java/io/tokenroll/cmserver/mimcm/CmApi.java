@@ -92,8 +92,7 @@ public final class CmApi implements Application {
           Stored.CmProfile p = store.ownProfile(r.user(), uuid(m, 1));
           return list(List.of(Views.profile(p, store.template(p.profileTemplateUuid()))));
         })
-        .on("GET", "certificates", (r, m) -> list(store.certificates.byOwner(owner(r.user())).stream()
-            .map(c -> Views.userCertificate(c, caConfig)).toList()));
+        .on("GET", "certificates", (r, m) -> list(certificatesOfUser(r.user())));
   }
 
   @Override
@@ -214,14 +213,23 @@ public final class CmApi implements Application {
     return list(filterProfiles(r, store.profiles.byOwner(owner(r.user()))));
   }
 
+  /**
+   * The filter values MIM documents for profiles (reference §1.3.16), a mix of profile and request words. Those
+   * that are no profile status here (Pending, Failed …) are accepted and match nothing, as MIM accepts them.
+   */
+  private static final java.util.Set<String> DOCUMENTED_PROFILE_FILTERS = java.util.Set.of("active", "approved",
+      "canceled", "completed", "denied", "executing", "failed", "none", "pending");
+
   private List<Wire.ProfileView> filterProfiles(Request r, List<Stored.CmProfile> profiles) {
     String statusText = r.query("status");
     ProfileStatus status = statusText == null ? null : MimEnum.parse(ProfileStatus.class, statusText);
-    if (statusText != null && status == null) {
+    boolean documented = statusText != null && DOCUMENTED_PROFILE_FILTERS.contains(
+        statusText.strip().toLowerCase(java.util.Locale.ROOT));
+    if (statusText != null && status == null && !documented) {
       throw HttpError.badRequest("The request is invalid. '" + statusText + "' is not a profile status.");
     }
     return profiles.stream().filter(p -> CmStore.owns(r.user(), p.owner()))
-        .filter(p -> status == null || p.status() == status.code())
+        .filter(p -> statusText == null || status != null && p.status() == status.code())
         .map(p -> Views.profile(p, store.template(p.profileTemplateUuid()))).toList();
   }
 
@@ -261,6 +269,29 @@ public final class CmApi implements Application {
       }
     }
     return out;
+  }
+
+  /** The caller's certificates; those of a retired card or profile are filtered out, as MIM documents. */
+  private List<Wire.UserCertificateView> certificatesOfUser(UserAccount user) throws SQLException {
+    List<Wire.UserCertificateView> out = new java.util.ArrayList<>();
+    for (Stored.CmCertificate c : store.certificates.byOwner(owner(user))) {
+      if (!retired(c)) {
+        out.add(Views.userCertificate(c, caConfig));
+      }
+    }
+    return out;
+  }
+
+  private boolean retired(Stored.CmCertificate c) throws SQLException {
+    var issuedFor = store.requests.get(c.requestUuid().toString());
+    if (issuedFor.isPresent() && issuedFor.get().newSmartcardUuid() != null) {
+      var card = store.cards.get(issuedFor.get().newSmartcardUuid().toString());
+      if (card.isPresent() && card.get().status() == SmartcardStatus.RETIRED.code()) {
+        return true;
+      }
+    }
+    return store.profiles.byLookup(c.requestUuid().toString()).stream()
+        .anyMatch(p -> p.status() == ProfileStatus.RETIRED.code());
   }
 
   private List<Wire.ClmCertificateView> certificatesOfProfile(UserAccount user, UUID profile) throws SQLException {
