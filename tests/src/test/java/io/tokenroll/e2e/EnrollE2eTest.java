@@ -189,6 +189,26 @@ class EnrollE2eTest {
   }
 
   @Test
+  void renew_keepsTheRecoveredKeyAsHistory_thenRetireRemovesBothGenerations() throws Exception {
+    try (Stack s = new Stack("e2e-renew-history")) {
+      String first = enrollmentId(s.enroll("Smart Card with Key Recovery"));
+      List<TokenObject> before = s.objects(ObjectClass.PRIVATE_KEY);
+      assertEquals(2, before.size());
+      Cli renew = s.cli("renew", first);
+      assertEquals(0, renew.exitCode(), renew.toString());
+      List<KeyId> after = s.objects(ObjectClass.PRIVATE_KEY).stream().map(TokenObject::id).toList();
+      assertEquals(3, after.size(), "new signing key, new server-generated key, and the old one kept as history");
+      long kept = before.stream().filter(k -> after.contains(k.id())).count();
+      assertEquals(1, kept, "of the old keys only the server-generated (recovered) one stays");
+      assertInstalled(s, 3);
+      String renewal = enrollmentId(renew);
+      Cli retire = s.cli("retire", renewal);
+      assertEquals(0, retire.exitCode(), retire.toString());
+      assertTrue(s.objects().isEmpty(), "retire removes both generations: " + s.objects());
+    }
+  }
+
+  @Test
   void unblock_setsANewUserPinThroughTheSecurityOfficer() throws Exception {
     try (Stack s = new Stack("e2e-unblock")) {
       String first = enrollmentId(s.enroll("Smart Card Logon"));

@@ -46,40 +46,74 @@ final class CardWorkflows {
     }
   }
 
+  /** Removes everything the card's enrollments put on the token: the one retired and those it renewed. */
   void retire(Enrollment e) throws TokenException, IOException, ServerException, EnrollmentException {
-    Enrollment previous = previous(e);
+    List<Enrollment> chain = chain(previous(e));
     TokenSession s = token.session();
     try (TokenLock lock = token.lock()) {
-      for (String id : previous.installedKeyIds) {
-        delete(s, id);
+      for (Enrollment x : chain) {
+        for (String id : x.installedKeyIds) {
+          delete(s, id);
+        }
       }
-      for (String id : caIdsOnlyUsedBy(previous)) {
+      for (String id : caIdsOnlyUsedBy(chain)) {
         delete(s, id);
       }
     }
     if (e.smartcardUuid != null) {
       cm.updateSmartcardStatus(e.requestId, e.smartcardUuid, "Retired");
     }
+    for (Enrollment x : chain) {
+      if (x.supersededBy == null) {
+        x.supersededBy = e.id;
+        journal.store(x);
+      }
+    }
+  }
+
+  /**
+   * Renewal, once the new certificates are installed: each old signing key whose replacement is certified goes,
+   * with its certificate. Decryption and key-agreement keys stay as history (old mail must still open), and so do
+   * keys that came in a PFX (server-generated or recovered keys) and keys whose replacement failed.
+   */
+  void retirePrevious(Enrollment e, TokenSession s) throws TokenException, IOException, EnrollmentException {
+    Enrollment previous = previous(e);
+    Set<Integer> replaced = new HashSet<>();
+    for (KeyPlan k : e.keys) {
+      if (k.certified) {
+        replaced.add(k.index);
+      }
+    }
+    Set<String> retire = new HashSet<>();
+    for (KeyPlan k : previous.keys) {
+      boolean history = k.usages.contains(KeyUsage.DECRYPT.name()) || k.usages.contains(KeyUsage.KEY_AGREEMENT.name());
+      if (k.finalId != null && !history && replaced.contains(k.index)) {
+        retire.add(k.finalId);
+      }
+    }
+    for (String id : previous.installedKeyIds) {
+      if (retire.contains(id) && !e.installedKeyIds.contains(id)) {
+        delete(s, id);
+      }
+    }
+    previous.installedKeyIds.removeAll(retire);
     previous.supersededBy = e.id;
     journal.store(previous);
   }
 
-  /** Renewal: the new certificate is installed; the old signing keys and certificates go, decryption keys stay. */
-  void retirePrevious(Enrollment e, TokenSession s) throws TokenException, IOException, EnrollmentException {
-    Enrollment previous = previous(e);
-    Set<String> keep = new HashSet<>();
-    for (KeyPlan k : previous.keys) {
-      if (k.finalId != null && k.usages.contains(KeyUsage.DECRYPT.name())) {
-        keep.add(k.finalId); // decryption keys stay as history: old mail must still open
+  /** An enrollment and, through the renewals' links, every enrollment before it on the same card. */
+  private List<Enrollment> chain(Enrollment last) throws IOException {
+    List<Enrollment> chain = new java.util.ArrayList<>(List.of(last));
+    Set<String> seen = new HashSet<>(Set.of(last.id));
+    for (Enrollment x = last; x.previous != null && seen.add(x.previous); ) {
+      var earlier = journal.find(x.previous);
+      if (earlier.isEmpty()) {
+        break;
       }
+      x = earlier.get();
+      chain.add(x);
     }
-    for (String id : previous.installedKeyIds) {
-      if (!keep.contains(id) && !e.installedKeyIds.contains(id)) {
-        delete(s, id);
-      }
-    }
-    previous.supersededBy = e.id;
-    journal.store(previous);
+    return chain;
   }
 
   private Enrollment previous(Enrollment e) throws IOException, EnrollmentException {
@@ -90,16 +124,23 @@ final class CardWorkflows {
         + e.previous + " is not in the journal"));
   }
 
-  /** CA certificates are shared: remove one only if no other live enrollment of this token installed it. */
-  private List<String> caIdsOnlyUsedBy(Enrollment previous) throws IOException {
+  /** CA certificates are shared: remove one only if no live enrollment outside {@code chain} installed it. */
+  private List<String> caIdsOnlyUsedBy(List<Enrollment> chain) throws IOException {
+    Set<String> mine = new HashSet<>();
+    Set<String> chainIds = new HashSet<>();
+    for (Enrollment x : chain) {
+      mine.addAll(x.installedCaIds);
+      chainIds.add(x.id);
+    }
+    String label = chain.get(0).tokenLabel;
     Set<String> others = new HashSet<>();
     for (Enrollment x : journal.all()) {
-      if (!x.id.equals(previous.id) && x.supersededBy == null && x.state == EnrollmentState.COMPLETED
-          && x.tokenLabel != null && x.tokenLabel.equals(previous.tokenLabel)) {
+      if (!chainIds.contains(x.id) && x.supersededBy == null && x.state == EnrollmentState.COMPLETED
+          && x.tokenLabel != null && x.tokenLabel.equals(label)) {
         others.addAll(x.installedCaIds);
       }
     }
-    return previous.installedCaIds.stream().filter(id -> !others.contains(id)).toList();
+    return mine.stream().filter(id -> !others.contains(id)).toList();
   }
 
   private static void delete(TokenSession s, String id) throws TokenException {
