@@ -209,6 +209,23 @@ class EnrollE2eTest {
   }
 
   @Test
+  void abandon_afterInstallation_removesKeysPfxKeysAndCaCertificates_andTellsTheServer() throws Exception {
+    try (Stack s = new Stack("e2e-abandon")) {
+      s.server.faults().dropConnection("PUT", "/requests/[0-9a-f-]+$", 1);
+      Cli stuck = s.enroll("Smart Card with Key Recovery", "--retries", "1");
+      assertEquals(ExitCodes.UNEXPECTED_STATE, stuck.exitCode(), stuck.toString());
+      String id = enrollmentId(stuck);
+      assertEquals("NEED_COMPLETE", status(s, id).get("state").asText());
+      assertEquals(2, s.objects(ObjectClass.PRIVATE_KEY).size(), "installed before the server was told");
+      Cli abandon = s.cli("abandon", id);
+      assertEquals(0, abandon.exitCode(), abandon.toString());
+      assertTrue(s.objects().isEmpty(), "nothing of the enrollment is left: " + s.objects());
+      assertEquals("Abandoned", s.server.admin().requests().stream().filter(r -> r.type().equals("Enroll"))
+          .findFirst().orElseThrow().status());
+    }
+  }
+
+  @Test
   void unblock_setsANewUserPinThroughTheSecurityOfficer() throws Exception {
     try (Stack s = new Stack("e2e-unblock")) {
       String first = enrollmentId(s.enroll("Smart Card Logon"));

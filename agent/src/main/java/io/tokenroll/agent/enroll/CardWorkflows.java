@@ -4,9 +4,7 @@ import io.tokenroll.agent.http.ServerException;
 import io.tokenroll.agent.journal.Journal;
 import io.tokenroll.agent.journal.TokenLock;
 import io.tokenroll.agent.mimcm.MimCmClient;
-import io.tokenroll.pkcs11.KeyId;
 import io.tokenroll.pkcs11.KeyUsage;
-import io.tokenroll.pkcs11.ObjectQuery;
 import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenSession;
 import io.tokenroll.pkcs11.pin.PinSource;
@@ -56,7 +54,7 @@ final class CardWorkflows {
           delete(s, id);
         }
       }
-      for (String id : caIdsOnlyUsedBy(chain)) {
+      for (String id : InstalledObjects.caIdsOnlyUsedBy(journal, chain)) {
         delete(s, id);
       }
     }
@@ -124,29 +122,7 @@ final class CardWorkflows {
         + e.previous + " is not in the journal"));
   }
 
-  /** CA certificates are shared: remove one only if no live enrollment outside {@code chain} installed it. */
-  private List<String> caIdsOnlyUsedBy(List<Enrollment> chain) throws IOException {
-    Set<String> mine = new HashSet<>();
-    Set<String> chainIds = new HashSet<>();
-    for (Enrollment x : chain) {
-      mine.addAll(x.installedCaIds);
-      chainIds.add(x.id);
-    }
-    String label = chain.get(0).tokenLabel;
-    Set<String> others = new HashSet<>();
-    for (Enrollment x : journal.all()) {
-      if (!chainIds.contains(x.id) && x.supersededBy == null && x.state == EnrollmentState.COMPLETED
-          && x.tokenLabel != null && x.tokenLabel.equals(label)) {
-        others.addAll(x.installedCaIds);
-      }
-    }
-    return mine.stream().filter(id -> !others.contains(id)).toList();
-  }
-
   private static void delete(TokenSession s, String id) throws TokenException {
-    ObjectQuery q = ObjectQuery.byId(KeyId.parse(id));
-    if (!s.find(q).isEmpty()) {
-      s.delete(q);
-    }
+    InstalledObjects.delete(s, id);
   }
 }

@@ -127,10 +127,14 @@ public final class EnrollmentMachine {
     return e.outcomes.stream().anyMatch(o -> o.result.equals("INSTALLED"));
   }
 
-  /** Gives up cleanly: the server hears the request is abandoned and this enrollment's keys leave the token. */
+  /**
+   * Gives up cleanly: the server hears the request is abandoned, and what this enrollment put on the token leaves
+   * it — its keys with their certificates, keys that came in a PFX, CA certificates no other enrollment installed.
+   */
   private Step abandon(Enrollment e) throws IOException, ServerException, TokenException {
     protocol.abandon(e);
-    if (e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED)) {
+    if (e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED) || !e.installedKeyIds.isEmpty()
+        || !e.installedCaIds.isEmpty()) {
       TokenSession s = token.session();
       try (TokenLock lock = token.lock()) {
         for (KeyPlan plan : e.keys) {
@@ -138,7 +142,15 @@ public final class EnrollmentMachine {
             KeyWork.remove(s, plan);
           }
         }
+        for (String id : e.installedKeyIds) {
+          InstalledObjects.delete(s, id);
+        }
+        for (String id : InstalledObjects.caIdsOnlyUsedBy(states.journal(), List.of(e))) {
+          InstalledObjects.delete(s, id);
+        }
       }
+      e.installedKeyIds.clear();
+      e.installedCaIds.clear();
     }
     states.persist(e, EnrollmentState.ABANDONED);
     return new Step(e, Step.Wake.DONE, e.lastError);

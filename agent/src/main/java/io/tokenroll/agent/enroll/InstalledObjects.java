@@ -1,0 +1,44 @@
+package io.tokenroll.agent.enroll;
+
+import io.tokenroll.agent.journal.Journal;
+import io.tokenroll.pkcs11.KeyId;
+import io.tokenroll.pkcs11.ObjectQuery;
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenSession;
+import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Removing what enrollments installed: objects by key id, and the CA certificates no other enrollment needs. */
+final class InstalledObjects {
+  private InstalledObjects() {
+  }
+
+  /** Deletes every object with CKA_ID {@code id} (a key pair and its certificate); nothing there is fine. */
+  static void delete(TokenSession s, String id) throws TokenException {
+    ObjectQuery q = ObjectQuery.byId(KeyId.parse(id));
+    if (!s.find(q).isEmpty()) {
+      s.delete(q);
+    }
+  }
+
+  /** CA certificates are shared: one goes only if no live enrollment outside {@code chain} installed it. */
+  static List<String> caIdsOnlyUsedBy(Journal journal, List<Enrollment> chain) throws IOException {
+    Set<String> mine = new HashSet<>();
+    Set<String> chainIds = new HashSet<>();
+    for (Enrollment x : chain) {
+      mine.addAll(x.installedCaIds);
+      chainIds.add(x.id);
+    }
+    String label = chain.get(0).tokenLabel;
+    Set<String> others = new HashSet<>();
+    for (Enrollment x : journal.all()) {
+      if (!chainIds.contains(x.id) && x.supersededBy == null && x.state == EnrollmentState.COMPLETED
+          && x.tokenLabel != null && x.tokenLabel.equals(label)) {
+        others.addAll(x.installedCaIds);
+      }
+    }
+    return mine.stream().filter(id -> !others.contains(id)).toList();
+  }
+}
