@@ -226,6 +226,25 @@ class EnrollE2eTest {
   }
 
   @Test
+  void anEnrollmentRunByAnotherProcess_isNotRunTwice() throws Exception {
+    try (Stack s = new Stack("e2e-claim")) {
+      s.server.faults().dropConnection("PUT", "/requests/[0-9a-f-]+$", 1);
+      String id = enrollmentId(s.enroll("Smart Card Logon", "--retries", "1"));
+      var journal = new io.tokenroll.agent.journal.FileJournal(s.state.resolve("enrollments"));
+      try (var held = journal.claim(id).orElseThrow()) { // this JVM runs it: a child process may not
+        Cli other = ChildProcess.run(java.util.Map.of(), List.of("resume", id, "--state-dir", s.state.toString()));
+        assertEquals(ExitCodes.UNEXPECTED_STATE, other.exitCode(), other.toString());
+        assertTrue(other.out().contains("being run by another tokenroll process"), other.out());
+        Cli abandon = s.cli("abandon", id);
+        assertEquals(ExitCodes.UNEXPECTED_STATE, abandon.exitCode(), abandon.toString());
+      }
+      assertEquals("NEED_COMPLETE", status(s, id).get("state").asText(), "untouched while claimed");
+      assertEquals(0, s.cli("resume", id).exitCode(), "claimable again once released");
+      assertEquals("COMPLETED", status(s, id).get("state").asText());
+    }
+  }
+
+  @Test
   void unblock_setsANewUserPinThroughTheSecurityOfficer() throws Exception {
     try (Stack s = new Stack("e2e-unblock")) {
       String first = enrollmentId(s.enroll("Smart Card Logon"));

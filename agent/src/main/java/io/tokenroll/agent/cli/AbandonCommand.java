@@ -16,15 +16,19 @@ final class AbandonCommand extends EnrollmentCommand {
   @Override
   protected int run() throws Exception {
     FileJournal journal = state.journal();
-    Enrollment e = journal.find(id).orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT,
-        "no enrollment '" + id + "' in " + journal.directory()));
-    if (e.state.isFinal()) {
-      throw new CliException(ExitCodes.UNEXPECTED_STATE, "enrollment " + e.id + " is already " + e.state
-          + (e.state == EnrollmentState.COMPLETED ? "; use 'tokenroll retire' to remove its certificates" : ""));
+    String full = journal.find(id).orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT,
+        "no enrollment '" + id + "' in " + journal.directory())).id;
+    Enrollment e;
+    try (var claim = claim(journal, full)) { // not while another process runs it
+      e = journal.find(full).orElseThrow();
+      if (e.state.isFinal()) {
+        throw new CliException(ExitCodes.UNEXPECTED_STATE, "enrollment " + e.id + " is already " + e.state
+            + (e.state == EnrollmentState.COMPLETED ? "; use 'tokenroll retire' to remove its certificates" : ""));
+      }
+      e.lastError = "abandoned on request";
+      e.state = EnrollmentState.NEED_ABANDON;
+      journal.store(e);
     }
-    e.lastError = "abandoned on request";
-    e.state = EnrollmentState.NEED_ABANDON;
-    journal.store(e);
     int code = drive(journal, e, false);
     return e.state == EnrollmentState.ABANDONED ? ExitCodes.OK : code;
   }

@@ -6,6 +6,7 @@ import io.tokenroll.agent.enroll.EnrollmentException;
 import io.tokenroll.agent.enroll.EnrollmentState;
 import io.tokenroll.agent.enroll.Step;
 import io.tokenroll.agent.http.RetryPolicy;
+import io.tokenroll.agent.journal.EnrollmentClaim;
 import io.tokenroll.agent.journal.FileJournal;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -39,8 +40,10 @@ abstract class EnrollmentCommand extends BaseCommand {
     }
     RetryPolicy retry = new RetryPolicy(retries, java.time.Duration.ofMillis(retryDelayMs),
         java.time.Duration.ofSeconds(20));
-    try (EnrollmentContext ctx = new EnrollmentContext(e, journal, state.directory(), retry,
+    try (EnrollmentClaim claim = claim(journal, e.id);
+         EnrollmentContext ctx = new EnrollmentContext(e, journal, state.directory(), retry,
         java.time.Duration.ofSeconds(timeoutSeconds), !noCaCerts, this::note)) {
+      requireCurrent(journal, e);
       if (needsTokenNow(e)) {
         ctx.token().session(); // log in before anything reaches the server: a wrong PIN stops here
       }
@@ -61,6 +64,24 @@ abstract class EnrollmentCommand extends BaseCommand {
       };
       case PARKED, STUCK, NOW -> ExitCodes.UNEXPECTED_STATE;
     };
+  }
+
+  /**
+   * Claims the enrollment for this run; {@link #requireCurrent} then stops a run that started from a journal entry
+   * another run has moved on since (its copy is stale).
+   */
+  protected static EnrollmentClaim claim(FileJournal journal, String id) throws Exception {
+    return journal.claim(id).orElseThrow(() -> new CliException(ExitCodes.UNEXPECTED_STATE,
+        "enrollment " + id + " is being run by another tokenroll process; see 'tokenroll status " + id
+            + "' and try again once it is done"));
+  }
+
+  private static void requireCurrent(FileJournal journal, Enrollment e) throws Exception {
+    var journaled = journal.find(e.id);
+    if (journaled.isPresent() && journaled.get().state != e.state) {
+      throw new CliException(ExitCodes.UNEXPECTED_STATE, "enrollment " + e.id + " moved on to "
+          + journaled.get().state + " in another tokenroll process while this one started; run the command again");
+    }
   }
 
   private static boolean needsTokenNow(Enrollment e) {

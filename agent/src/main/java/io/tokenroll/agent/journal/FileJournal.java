@@ -67,6 +67,11 @@ public final class FileJournal implements Journal {
     }
   }
 
+  /** The right to run enrollment {@code id} in this process; empty while another run holds it. */
+  public Optional<EnrollmentClaim> claim(String id) throws IOException {
+    return EnrollmentClaim.tryClaim(dir, id);
+  }
+
   @Override
   public Optional<Enrollment> find(String idOrPrefix) throws IOException {
     Path exact = dir.resolve(idOrPrefix + ".json");
