@@ -86,6 +86,11 @@ public final class WrapperModule implements TokenModule {
     } catch (IOException | UnsatisfiedLinkError e) {
       throw new ModuleLoadException("cannot load PKCS#11 library " + library + ": " + e.getMessage(), null, e);
     }
+    cInitialize(module, library, initArgs);
+    return new WrapperModule(library, initArgs, module, describe(module));
+  }
+
+  private static void cInitialize(PKCS11Module module, Path library, String initArgs) throws TokenException {
     try {
       if (initArgs == null) {
         module.initialize();
@@ -103,7 +108,6 @@ public final class WrapperModule implements TokenModule {
       String name = PKCS11Constants.ckrCodeToName(e.getErrorCode());
       throw new ModuleLoadException("C_Initialize of " + library + " failed: " + name + hintFor(library), name, e);
     }
-    return new WrapperModule(library, initArgs, module, describe(module));
   }
 
   private static String hintFor(Path library) {
@@ -204,6 +208,10 @@ public final class WrapperModule implements TokenModule {
 
   @Override
   public TokenSession open(Pkcs11Uri uri) throws TokenException {
+    if (reinitFailure != null) {
+      throw new ModuleLoadException(library + " could not be initialised again after its key-generation budget: "
+          + reinitFailure.getMessage(), null, reinitFailure);
+    }
     Selected s = selectSlot(uri);
     Quirks quirks = Quirks.forToken(libraryDescription(), s.info.manufacturer(), s.info.model(), s.info.label());
     return new WrapperSession(this, s.token, s.info, quirks);
@@ -254,9 +262,37 @@ public final class WrapperModule implements TokenModule {
     openSessions.incrementAndGet();
   }
 
-  void sessionClosed() {
-    openSessions.decrementAndGet();
+  /**
+   * A session closed. tpm2-pkcs11 leaks TPM handles with every key pair (tpm2-abrmd allows 100 per connection), so
+   * once {@code keygenBudget} pairs were made and no session is left open, the library is finalised and initialised
+   * again: the next session starts with a fresh budget. With sessions still open it cannot be, and key generation
+   * stays refused until they close.
+   */
+  void sessionClosed(int keygenBudget) {
+    synchronized (LOADED) {
+      if (openSessions.decrementAndGet() == 0 && keygenBudget > 0 && keysGenerated.get() >= keygenBudget) {
+        reinitialize();
+      }
+    }
   }
+
+  private void reinitialize() {
+    try {
+      module.finalize(null);
+    } catch (PKCS11Exception e) {
+      // initialising again is what matters; a library that did not finalise says so there
+    }
+    try {
+      cInitialize(module, library, initArgs);
+      keysGenerated.set(0);
+      infoCache.clear();
+    } catch (TokenException e) {
+      reinitFailure = e;
+    }
+  }
+
+  /** Set when initialising the library again failed; every later open reports it. */
+  private volatile TokenException reinitFailure;
 
   /** Counts a generated key pair; returns the count since the library was initialised. */
   int keyGenerated() {

@@ -261,7 +261,8 @@ final class WrapperSession implements TokenSession {
     int budget = capabilities.keyGenerationsPerInitialization();
     if (budget > 0 && module.keysGenerated() >= budget) {
       throw new TokenException(info.describe() + " has generated " + budget + " key pairs since its library was "
-          + "initialised, the most it can without leaking handles; close every session and reopen the token");
+          + "initialised, the most it can without running out of TPM handles; once every session on it is closed "
+          + "the library is initialised again, and key generation goes on in a new session");
     }
     KeyId provisional = template.id() != null ? template.id() : KeyId.random(RANDOM, 20);
     PKCS11KeyPair pair = write("generating a " + template.spec() + " key", true,
@@ -359,7 +360,7 @@ final class WrapperSession implements TokenSession {
     } catch (PKCS11Exception e) {
       // closing a session of a removed token fails; it is gone either way
     }
-    module.sessionClosed();
+    module.sessionClosed(capabilities.keyGenerationsPerInitialization());
   }
 
   @Override
