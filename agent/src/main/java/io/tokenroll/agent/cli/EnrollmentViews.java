@@ -42,7 +42,7 @@ final class EnrollmentViews {
 
   static String waitingFor(Enrollment e) {
     if (e.stuck != null) {
-      return "the server (unreachable after " + e.attempts + " attempt(s))";
+      return "the server (unreachable after " + e.attempts + " attempt(s): " + e.stuck + ")";
     }
     return switch (e.state) {
       case PENDING_APPROVAL -> e.caRequestId != null && e.requestId == null
