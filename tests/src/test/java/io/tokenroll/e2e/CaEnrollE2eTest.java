@@ -138,4 +138,17 @@ class CaEnrollE2eTest {
       assertLeafBesideItsKey(s);
     }
   }
+
+  @Test
+  void issuedOutOfBand_cannotBeInstalled_theKeyIsRemoved() throws Exception {
+    try (Stack s = new Stack("ca-out-of-band")) {
+      s.server.faults().replaceResponse("POST", "/certsrv/certfnsh\\.asp$", 1, 200, "text/html",
+          CertsrvClientE2eTest.OUT_OF_BAND_PAGE);
+      Cli run = caEnroll(s, "SmartcardLogon", "--json");
+      assertNotEquals(0, run.exitCode(), run.toString());
+      assertEquals("ABANDONED", JSON.readTree(run.out()).get("state").asText(), run.toString());
+      assertTrue(run.err().contains("out of band"), run.err());
+      assertTrue(s.objects().isEmpty(), "the key made for the request is gone");
+    }
+  }
 }

@@ -162,6 +162,22 @@ class CertsrvClientE2eTest {
     assertTrue(c.getDispositionMessage().contains("not today"), c.getDispositionMessage());
   }
 
+  /** certrsob.asp as AD CS renders it: a title and a sentence, no request id. */
+  static final byte[] OUT_OF_BAND_PAGE = ("<HTML><Head><Title>Microsoft Certificate Services</Title></Head><Body>"
+      + "<P ID=locPageTitle> <B> Certificate Issued Out Of Band </B><P ID=locInfo> The certificate you requested "
+      + "was given to you, however, this wizard cannot install it.</P></Body></HTML>")
+      .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+  @Test
+  void issuedOutOfBand_isDisposition4_withoutARequestId() throws Exception {
+    stack.server.faults().replaceResponse("POST", "/certsrv/certfnsh\\.asp$", 1, 200, "text/html", OUT_OF_BAND_PAGE);
+    CertsrvClient c = client(stack);
+    assertEquals(Disposition.CR_DISP_ISSUED_OUT_OF_BAND, submit(c, "User"));
+    assertEquals(0, c.getRequestId());
+    assertEquals(HResult.S_OK, c.getLastStatus());
+    assertEquals("Issued out of band", c.getDispositionMessage());
+  }
+
   @Test
   void revokedCertificate_isRevokedOnRetrieval() throws Exception {
     CertsrvClient c = client(stack);

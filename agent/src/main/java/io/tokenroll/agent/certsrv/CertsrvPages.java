@@ -35,6 +35,8 @@ public final class CertsrvPages {
   private static final Pattern PENDING_TITLE = Pattern.compile("Certificate Pending", CI);
   private static final Pattern DENIED_TITLE = Pattern.compile("Certificate Request Denied|request was denied", CI);
   private static final Pattern UNSUPPORTED_TEMPLATE = Pattern.compile("template that is not supported", CI);
+  /** certrsob.asp: issued, but handed over some other way; the page names no request id. */
+  private static final Pattern OUT_OF_BAND_TITLE = Pattern.compile("Certificate Issued Out Of Band", CI);
   private static final Pattern RENEWALS = Pattern.compile("var\\s+nRenewals\\s*=\\s*(\\d{1,6})\\s*;");
   private static final Pattern CA_NAME = Pattern.compile(
       "Certificate Services\\s*(?:</font>)?(?:\\s|&nbsp;)*--(?:\\s|&nbsp;)*([^\\r\\n<]{1,300})", CI);
@@ -95,11 +97,16 @@ public final class CertsrvPages {
           .orElse(HResult.errorMessageText(code, 0));
       return new PageOutcome(Disposition.CR_DISP_ERROR, id, code, text);
     }
+    if (OUT_OF_BAND_TITLE.matcher(html).find()) {
+      return new PageOutcome(Disposition.CR_DISP_ISSUED_OUT_OF_BAND, id, HResult.S_OK,
+          message != null ? message : "Issued out of band");
+    }
     if (UNSUPPORTED_TEMPLATE.matcher(html).find()) {
       return new PageOutcome(Disposition.CR_DISP_DENIED, id, HResult.CERTSRV_E_UNSUPPORTED_CERT_TYPE,
           message != null ? message : HResult.errorMessageText(HResult.CERTSRV_E_UNSUPPORTED_CERT_TYPE, 0));
     }
-    throw invalid(page, "is neither an issued, pending, denied nor error page of AD CS web enrollment");
+    throw invalid(page, "is neither an issued, pending, denied, out-of-band nor error page of AD CS web "
+        + "enrollment");
   }
 
   /**

@@ -122,6 +122,13 @@ final class CertsrvProtocol implements Protocol {
         return new Step(e, Step.Wake.PARKED, "CA request " + e.caRequestId + " is taken under submission (a CA "
             + "manager must approve it); run 'tokenroll resume " + e.id + "' once it is issued");
       }
+      case ISSUED_OUT_OF_BAND -> {
+        e.lastError = "the CA issued the certificate out of band (it hands it over some other way), so it cannot "
+            + "be installed beside its key on the token; the key is removed";
+        removeKeys(e);
+        states.persist(e, EnrollmentState.ABANDONED);
+        return new Step(e, Step.Wake.DONE, e.lastError);
+      }
       default -> {
         int hr = cached(ca::getLastStatus);
         e.lastError = "CA request " + (e.caRequestId == null ? "" : e.caRequestId + " ") + "was "
