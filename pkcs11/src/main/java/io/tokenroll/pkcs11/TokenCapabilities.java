@@ -17,11 +17,15 @@ import java.util.Set;
  * @param keyGenerationsPerInitialization how many key pairs one C_Initialize can generate (0 = unlimited)
  * @param keyUsageRestrictable generated keys get exactly the usages asked for; when false the token adds its own
  *     (a TPM key both signs and decrypts)
+ * @param localAttributeReliable keys generated on the token carry CKA_LOCAL=true (NSS says false); when false,
+ *     CKA_LOCAL proves nothing about where a key was made
+ * @param exportableKeys a key pair can be generated extractable when a caller asks (a TPM refuses)
  */
 public record TokenCapabilities(Set<KeySpec> keySpecs, Set<SignatureAlgorithm> signatureAlgorithms,
                                 boolean keyImport, boolean parallelObjectWrites, boolean readOnly,
                                 boolean soLoginForKeyGeneration, boolean fixedKeyIds, boolean uniqueIssuerSerial,
-                                int keyGenerationsPerInitialization, boolean keyUsageRestrictable) {
+                                int keyGenerationsPerInitialization, boolean keyUsageRestrictable,
+                                boolean localAttributeReliable, boolean exportableKeys) {
 
   public boolean canGenerate(KeySpec spec) {
     return keySpecs.contains(spec);

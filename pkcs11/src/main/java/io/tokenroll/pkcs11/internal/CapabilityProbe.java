@@ -45,7 +45,8 @@ final class CapabilityProbe {
     boolean readOnly = quirks.readOnly() || info.has(TokenInfo.Flag.WRITE_PROTECTED);
     return new TokenCapabilities(specs, algorithms, quirks.keyImport() && !readOnly, quirks.parallelObjectWrites(),
         readOnly, quirks.soLoginForKeyGeneration(), quirks.fixedKeyIds(), quirks.uniqueIssuerSerial(),
-        quirks.keyGenerationsPerInitialization(), quirks.keyUsageRestrictable());
+        quirks.keyGenerationsPerInitialization(), quirks.keyUsageRestrictable(), quirks.localAttributeReliable(),
+        quirks.exportableKeys());
   }
 
   static boolean has(TokenInfo info, long code) {

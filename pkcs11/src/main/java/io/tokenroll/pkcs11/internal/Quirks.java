@@ -18,16 +18,18 @@ import java.util.regex.Pattern;
 public record Quirks(String name, boolean keyImport, boolean parallelObjectWrites, boolean readOnly,
                      boolean soLoginForKeyGeneration, boolean fixedKeyIds, boolean uniqueIssuerSerial,
                      int keyGenerationsPerInitialization, boolean localAttributeReliable,
-                     boolean keyUsageRestrictable) {
+                     boolean keyUsageRestrictable, boolean exportableKeys) {
 
-  public static final Quirks DEFAULT = new Quirks("default", true, true, false, false, false, false, 0, true, true);
+  public static final Quirks DEFAULT = new Quirks("default", true, true, false, false, false, false, 0, true, true,
+      true);
 
   private static final List<Block> BLOCKS = load();
 
   /** These quirks on a token found write-protected at run time. */
   public Quirks asReadOnly() {
     return new Quirks(name, false, parallelObjectWrites, true, soLoginForKeyGeneration, fixedKeyIds,
-        uniqueIssuerSerial, keyGenerationsPerInitialization, localAttributeReliable, keyUsageRestrictable);
+        uniqueIssuerSerial, keyGenerationsPerInitialization, localAttributeReliable, keyUsageRestrictable,
+        exportableKeys);
   }
 
   /** The quirks of the first block whose patterns all match. */
@@ -110,7 +112,8 @@ public record Quirks(String name, boolean keyImport, boolean parallelObjectWrite
         bool(v, "unique-issuer-serial", d.uniqueIssuerSerial),
         Integer.parseInt(v.getOrDefault("keygens-per-initialize", String.valueOf(d.keyGenerationsPerInitialization))),
         bool(v, "local-attribute-reliable", d.localAttributeReliable),
-        bool(v, "key-usage-restrictable", d.keyUsageRestrictable));
+        bool(v, "key-usage-restrictable", d.keyUsageRestrictable),
+        bool(v, "exportable-keys", d.exportableKeys));
     return new Block(patterns, q);
   }
 

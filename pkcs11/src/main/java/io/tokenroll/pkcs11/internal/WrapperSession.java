@@ -258,6 +258,10 @@ final class WrapperSession implements TokenSession {
       throw new TokenUnsupportedException(info.describe() + " cannot generate " + template.spec()
           + " keys; it offers " + (capabilities.keySpecs().isEmpty() ? "no key generation" : capabilities.keySpecs()));
     }
+    if (template.exportable() && !capabilities.exportableKeys()) {
+      throw new TokenUnsupportedException(info.describe() + " cannot generate an exportable key: its keys never "
+          + "leave it");
+    }
     int budget = capabilities.keyGenerationsPerInitialization();
     if (budget > 0 && module.keysGenerated() >= budget) {
       throw new TokenException(info.describe() + " has generated " + budget + " key pairs since its library was "

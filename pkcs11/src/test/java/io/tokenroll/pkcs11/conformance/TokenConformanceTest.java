@@ -153,6 +153,9 @@ public abstract class TokenConformanceTest {
       assertEquals("conformance " + spec, priv.label());
       assertTrue(priv.has(Flag.TOKEN) && priv.has(Flag.PRIVATE) && priv.has(Flag.SENSITIVE), spec + " " + priv.flags());
       assertFalse(priv.has(Flag.EXTRACTABLE), spec + " must not be extractable");
+      assertTrue(priv.has(Flag.NEVER_EXTRACTABLE) && priv.has(Flag.ALWAYS_SENSITIVE), spec + " " + priv.flags());
+      assertEquals(session.capabilities().localAttributeReliable(), priv.has(Flag.LOCAL),
+          spec + ": CKA_LOCAL as the capability says " + priv.flags());
       assertTrue(priv.has(Flag.SIGN), spec + " signs");
       if (session.capabilities().keyUsageRestrictable()) {
         assertFalse(priv.has(Flag.DECRYPT), spec + " was not asked to decrypt");
@@ -201,7 +204,7 @@ public abstract class TokenConformanceTest {
     GeneratedKey key = session.generateKeyPair(KeyTemplate.signing(KeySpec.parse("EC-P256"), "pin per use")
         .withAlwaysAuthenticate(true));
     TokenObject priv = session.find(ObjectQuery.byId(key.ref().id()).withClass(ObjectClass.PRIVATE_KEY)).get(0);
-    System.out.println(token.backend() + ": CKA_ALWAYS_AUTHENTICATE kept = " + priv.has(Flag.ALWAYS_AUTHENTICATE));
+    assertTrue(priv.has(Flag.ALWAYS_AUTHENTICATE), "every backend here keeps CKA_ALWAYS_AUTHENTICATE");
     TokenSigner signer = session.signer(key.ref().id(), SignatureAlgorithm.SHA256_ECDSA);
     for (int i = 0; i < 2; i++) {
       byte[] data = ("signature " + i).getBytes();
@@ -297,6 +300,56 @@ public abstract class TokenConformanceTest {
     assertTrue(session.find(ObjectQuery.byId(key.ref().id())).isEmpty());
     assertEquals(2, session.find(ObjectQuery.byId(ski)).size());
     assertEquals(2, session.delete(ObjectQuery.byId(ski)));
+  }
+
+  @Test
+  void generateKeyPair_exportableOnlyWhenAsked_orRefusedByCapability() throws Exception {
+    KeyTemplate exportable = KeyTemplate.signing(KeySpec.parse("EC-P256"), "exportable").withExportable(true);
+    if (!session.capabilities().exportableKeys()) {
+      TokenUnsupportedException e = assertThrows(TokenUnsupportedException.class,
+          () -> session.generateKeyPair(exportable));
+      assertTrue(e.getMessage().contains("cannot generate an exportable key"), e.getMessage());
+      return;
+    }
+    GeneratedKey key = session.generateKeyPair(exportable);
+    TokenObject priv = session.find(ObjectQuery.byId(key.ref().id()).withClass(ObjectClass.PRIVATE_KEY)).get(0);
+    assertTrue(priv.has(Flag.EXTRACTABLE), "asked for: " + priv.flags());
+    assertTrue(priv.has(Flag.SENSITIVE), "still sensitive (it leaves the token only wrapped): " + priv.flags());
+    session.delete(ObjectQuery.byId(key.ref().id()));
+  }
+
+  @Test
+  void certificateWrites_fromSeveralThreads_allLand() throws Exception {
+    int workers = 4;
+    KeyPair ca = TestCertificates.caKeyPair();
+    X509Certificate caCert = TestCertificates.selfSigned(ca, "CN=Parallel CA");
+    List<GeneratedKey> keys = new ArrayList<>();
+    for (int i = 0; i < workers; i++) {
+      keys.add(session.generateKeyPair(KeyTemplate.signing(KeySpec.parse("EC-P256"), "parallel " + i)));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, "write-worker");
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<TokenObject>> futures = new ArrayList<>();
+      for (GeneratedKey k : keys) {
+        X509Certificate leaf = TestCertificates.issue(ca, caCert, k.publicKey(), "CN=parallel " + k.ref().id());
+        // one label per subject: NSS treats CKA_LABEL as a nickname and refuses it on a second subject
+        futures.add(pool.submit(() -> session.storeCertificate(leaf, k.ref().id(), "parallel " + k.ref().id(),
+            CertificateCategory.USER)));
+      }
+      for (Future<TokenObject> f : futures) {
+        f.get(); // serialised where the token needs it (NSS), in parallel elsewhere: every write lands
+      }
+      for (GeneratedKey k : keys) {
+        assertEquals(1, session.find(ObjectQuery.byId(k.ref().id()).withClass(ObjectClass.CERTIFICATE)).size());
+        session.delete(ObjectQuery.byId(k.ref().id()));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   @Test
