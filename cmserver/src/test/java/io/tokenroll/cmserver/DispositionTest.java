@@ -129,6 +129,13 @@ class DispositionTest extends ServerTest {
     assertEquals(3, session.retrievePending(caId, server.caConfig()));
     server.admin().revoke(new java.math.BigInteger(issued.serialNumber(), 16));
     assertEquals(6, session.retrievePending(caId, server.caConfig()), "CR_DISP_REVOKED");
+    String crlBytes = (String) session.getCAProperty(server.caConfig(),
+        io.tokenroll.protocol.certsrv.CaProperty.BASECRL.id(), -1,
+        io.tokenroll.protocol.certsrv.PropType.PROPTYPE_BINARY, io.tokenroll.protocol.certsrv.OutputFlags.CR_OUT_BINARY);
+    var crl = (java.security.cert.X509CRL) java.security.cert.CertificateFactory.getInstance("X.509").generateCRL(
+        new ByteArrayInputStream(crlBytes.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1)));
+    assertTrue(crl.getRevokedCertificate(new java.math.BigInteger(issued.serialNumber(), 16)) != null,
+        "the next CRL lists the revoked certificate");
     assertThrows(IllegalStateException.class, () -> server.admin().denyCaRequest(caId, "too late"));
   }
 

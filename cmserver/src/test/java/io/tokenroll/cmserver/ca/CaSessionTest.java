@@ -102,6 +102,27 @@ class CaSessionTest {
   }
 
   @Test
+  void badSignatureAndDisallowedKeyAlgorithm_areRecordedDenials() throws Exception {
+    CaSession s = alice();
+    String good = pemCsr(2048);
+    byte[] der = Base64.getMimeDecoder().decode(good.replaceAll("-----[A-Z ]+-----", ""));
+    der[der.length - 10] ^= 1; // inside the signature BIT STRING, the last element of the request
+    assertEquals(Disposition.CR_DISP_DENIED, s.submit(RequestFlags.CR_IN_BINARY,
+        new String(der, StandardCharsets.ISO_8859_1), "CertificateTemplate:SmartcardLogon", config));
+    assertEquals(HResult.NTE_BAD_SIGNATURE, s.getLastStatus());
+    assertTrue(s.getRequestId() > 0, "a verdict is recorded with a request id");
+
+    KeyPairGenerator ec = KeyPairGenerator.getInstance("EC");
+    ec.initialize(256);
+    var kp = ec.generateKeyPair();
+    byte[] ecCsr = new JcaPKCS10CertificationRequestBuilder(new X500Name("CN=ec"), kp.getPublic())
+        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(kp.getPrivate())).getEncoded();
+    assertEquals(Disposition.CR_DISP_DENIED, s.submit(RequestFlags.CR_IN_BINARY,
+        new String(ecCsr, StandardCharsets.ISO_8859_1), "CertificateTemplate:KeyRecoveryEncryption", config));
+    assertEquals(HResult.CERTSRV_E_WEAK_SIGNATURE_OR_KEY, s.getLastStatus(), "the template allows RSA only");
+  }
+
+  @Test
   void pendingFullResponseAndRetrievePending() throws Exception {
     CaSession s = alice();
     assertEquals(Disposition.CR_DISP_UNDER_SUBMISSION, s.submit(RequestFlags.CR_IN_BASE64HEADER
