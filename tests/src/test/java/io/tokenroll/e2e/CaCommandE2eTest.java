@@ -126,6 +126,11 @@ class CaCommandE2eTest {
     Cli still = ca("retrieve", String.valueOf(id));
     assertEquals(ExitCodes.UNEXPECTED_STATE, still.exitCode(), still.toString());
     assertTrue(still.out().contains("UNDER_SUBMISSION"), still.out());
+    Cli stillJson = ca("retrieve", String.valueOf(id), "--json");
+    assertEquals(ExitCodes.UNEXPECTED_STATE, stillJson.exitCode(), stillJson.toString());
+    JsonNode j = JSON.readTree(stillJson.out());
+    assertEquals("UNDER_SUBMISSION", j.get("disposition").asText(), stillJson.out());
+    assertEquals(id, requestId(stillJson));
 
     stack.server.admin().approveCaRequest(id);
     Path out = stack.dir.resolve("approved.pem");

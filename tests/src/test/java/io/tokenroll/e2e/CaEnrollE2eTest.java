@@ -54,6 +54,10 @@ class CaEnrollE2eTest {
       assertEquals("COMPLETED", v.get("state").asText());
       assertTrue(v.get("caRequest").asInt() > 0);
       assertLeafBesideItsKey(s);
+      List<java.security.cert.X509Certificate> authorities = s.objects(ObjectClass.CERTIFICATE).stream()
+          .filter(c -> c.category() == CertificateCategory.AUTHORITY).map(TokenObject::certificate).toList();
+      assertEquals(s.server.trustAnchors().size(), authorities.size(), "the chain's CA certificates, once each");
+      assertTrue(authorities.containsAll(s.server.trustAnchors()), authorities.toString());
     }
   }
 

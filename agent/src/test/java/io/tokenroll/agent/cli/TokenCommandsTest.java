@@ -76,20 +76,23 @@ class TokenCommandsTest {
 
   @Test
   void keygen_thenPkcs11ToolListsThePairWithTheSameId() throws Exception {
-    CliRun run = cli("keygen", "--type", "EC-P256", "--label", "interop-ec", "--json");
-    assertEquals(0, run.exitCode(), run.toString());
-    String id = JSON.readTree(run.out()).get("id").asText();
-    String listing = pkcs11Tool("-O");
-    assertTrue(listing.contains("interop-ec"), listing);
-    assertTrue(listing.toLowerCase().contains("id:         " + id), "pkcs11-tool shows id " + id + "\n" + listing);
-    assertTrue(listing.contains("never extractable"), listing);
+    for (String type : List.of("EC-P256", "RSA-2048")) {
+      String label = "interop-" + type.toLowerCase();
+      CliRun run = cli("keygen", "--type", type, "--label", label, "--json");
+      assertEquals(0, run.exitCode(), run.toString());
+      String id = JSON.readTree(run.out()).get("id").asText();
+      String listing = pkcs11Tool("-O");
+      assertTrue(listing.contains(label), listing);
+      assertTrue(listing.toLowerCase().contains("id:         " + id), "pkcs11-tool shows id " + id + "\n" + listing);
+      assertTrue(listing.contains("never extractable"), listing);
 
-    CliRun objects = cli("objects", "--id", id, "--json");
-    JsonNode list = JSON.readTree(objects.out());
-    assertEquals(2, list.size(), objects.out());
-    for (JsonNode o : list) {
-      assertEquals(id, o.get("id").asText());
-      assertEquals("EC-P256", o.get("key").asText());
+      CliRun objects = cli("objects", "--id", id, "--json");
+      JsonNode list = JSON.readTree(objects.out());
+      assertEquals(2, list.size(), objects.out());
+      for (JsonNode o : list) {
+        assertEquals(id, o.get("id").asText());
+        assertEquals(type, o.get("key").asText());
+      }
     }
   }
 
