@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -84,6 +85,68 @@ class CrashE2eTest {
     assertNoOrphanKeys();
     assertNoDuplicateCertificates();
     assertServerRequestsSettled();
+  }
+
+  /** Killed while giving up (the server refused the CSRs): resume finishes the clean-up. */
+  @Test
+  void killedWhileAbandoning_thenResumed_isAbandonedCleanly() throws Exception {
+    Set<String> before = enrollmentIds();
+    stack.server.faults().replaceResponse("POST", "/certificatedata$", 1, 403, "application/json",
+        "{\"Message\":\"not for you\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", "NEED_ABANDON"),
+        stack.enrollArgs("Smart Card Logon"));
+    ChildProcess.awaitLine(child, "halted at NEED_ABANDON", 120);
+    ChildProcess.kill(child);
+    Enrollment killed = journal().all().stream().filter(e -> !before.contains(e.id)).findFirst().orElseThrow();
+    assertEquals(EnrollmentState.NEED_ABANDON, killed.state);
+    stack.cli("resume", killed.id);
+    assertEquals(EnrollmentState.ABANDONED, journal().find(killed.id).orElseThrow().state);
+    assertNoOrphanKeys();
+    assertServerRequestsSettled();
+  }
+
+  /** Killed while parked for approval: once approved, resume completes it. */
+  @Test
+  void killedWhilePendingApproval_thenApproved_resumeCompletes() throws Exception {
+    Set<String> before = enrollmentIds();
+    Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", "PENDING_APPROVAL"),
+        stack.enrollArgs("Smart Card Logon with Approval"));
+    ChildProcess.awaitLine(child, "halted at PENDING_APPROVAL", 120);
+    ChildProcess.kill(child);
+    Enrollment killed = journal().all().stream().filter(e -> !before.contains(e.id)).findFirst().orElseThrow();
+    stack.server.admin().approveRequest(killed.requestId);
+    Cli resumed = stack.cli("resume", killed.id);
+    assertEquals(EnrollmentState.COMPLETED, journal().find(killed.id).orElseThrow().state, resumed.toString());
+    assertNoOrphanKeys();
+    assertNoDuplicateCertificates();
+    assertServerRequestsSettled();
+  }
+
+  /** A renewal killed at each point: resumed, the card holds the new key and certificate and nothing old. */
+  @ParameterizedTest(name = "renewal killed at {0}")
+  @CsvSource({"NEED_KEYS", "GENERATING_KEY:done", "SUBMITTING", "NEED_INSTALL", "INSTALLING", "INSTALLING:done",
+      "NEED_COMPLETE"})
+  void renewalKilled_thenResumed_swapsTheKeyOnce(String point) throws Exception {
+    try (Stack s = new Stack("crash-renew")) {
+      Cli first = s.enroll("Smart Card Logon", "--json");
+      assertEquals(0, first.exitCode(), first.toString());
+      String firstId = Forge.JSON.readTree(first.out()).get("id").asText();
+      KeyId oldKey = s.objects(ObjectClass.PRIVATE_KEY).get(0).id();
+      Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", point),
+          List.of("renew", firstId, "--state-dir", s.state.toString()));
+      ChildProcess.awaitLine(child, "halted at " + point, 120);
+      ChildProcess.kill(child);
+      FileJournal journal = new FileJournal(s.state.resolve("enrollments"));
+      Enrollment renewal = journal.all().stream().filter(e -> !e.id.equals(firstId)).findFirst().orElseThrow();
+      Cli resumed = s.cli("resume", renewal.id);
+      assertEquals(0, resumed.exitCode(), resumed.toString());
+      List<TokenObject> keys = s.objects(ObjectClass.PRIVATE_KEY);
+      assertEquals(1, keys.size(), "one signing key after the swap: " + keys);
+      assertNotEquals(oldKey, keys.get(0).id(), "the new key");
+      assertEquals(1, s.objects(ObjectClass.CERTIFICATE).stream()
+          .filter(c -> c.category() == CertificateCategory.USER).count());
+      assertEquals(renewal.id, journal.find(firstId).orElseThrow().supersededBy);
+    }
   }
 
   private FileJournal journal() throws Exception {

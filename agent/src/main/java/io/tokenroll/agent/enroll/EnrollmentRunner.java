@@ -104,6 +104,7 @@ public final class EnrollmentRunner {
       progress.accept("enrollment " + e.id + ": " + ex.getMessage() + " — abandoning it");
       e.state = EnrollmentState.NEED_ABANDON;
       journal.store(e);
+      CrashPoints.journaled(EnrollmentState.NEED_ABANDON);
       return true;
     }
     e.state = e.state.onRestart();
