@@ -245,6 +245,43 @@ class EnrollE2eTest {
   }
 
   @Test
+  void enroll_authenticatedByATlsClientCertificate_theCertificatesUserIsTheOriginator() throws Exception {
+    try (Stack s = new Stack("e2e-client-cert")) {
+      // alice's client certificate, from the CA with a software key (as a user's browser would have one)
+      java.security.KeyPair key = CertsrvCsrs.rsa();
+      Path softCsr = s.dir.resolve("soft.csr");
+      Files.writeString(softCsr, CertsrvCsrs.pem(key));
+      Cli issued = Cli.run("ca", "submit", softCsr.toString(), "--template", "User", "--json", "--config",
+          s.server.baseUri() + "certsrv", "--user", s.user, "--password-source", "file:" + s.password, "--trust",
+          s.trust.toString());
+      assertEquals(0, issued.exitCode(), issued.toString());
+      X509Certificate leaf = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+          .generateCertificate(new java.io.ByteArrayInputStream(JSON.readTree(issued.out()).get("certificates")
+              .get(0).get("pem").asText().getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+      String p12Password = Backends.randomHex(12);
+      Path p12Pw = Backends.writeSecret(s.dir.resolve("p12.password"), p12Password);
+      Path p12 = s.dir.resolve("alice.p12");
+      java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+      ks.load(null, null);
+      ks.setKeyEntry("alice", key.getPrivate(), p12Password.toCharArray(), new java.security.cert.Certificate[] {
+          leaf, s.server.trustAnchors().get(1), s.server.trustAnchors().get(0)});
+      try (var o = Files.newOutputStream(p12)) {
+        ks.store(o, p12Password.toCharArray());
+      }
+
+      Cli run = Cli.run("enroll", "--server", s.server.baseUri().toString(), "--template", "Smart Card Logon",
+          "--token", s.token.label(), "--pin-source", "file:" + s.token.userPinFile(), "--client-cert",
+          p12.toString(), "--client-cert-password-source", "file:" + p12Pw, "--trust", s.trust.toString(),
+          "--state-dir", s.state.toString());
+      assertEquals(0, run.exitCode(), run.toString());
+      assertInstalled(s, 1);
+      assertEquals("alice", s.server.admin().requests().stream().filter(r -> r.type().equals("Enroll"))
+          .findFirst().orElseThrow().originator().toLowerCase(), "the certificate's user made the request");
+      assertFalse(run.out().contains(p12Password) || run.err().contains(p12Password));
+    }
+  }
+
+  @Test
   void unblock_setsANewUserPinThroughTheSecurityOfficer() throws Exception {
     try (Stack s = new Stack("e2e-unblock")) {
       String first = enrollmentId(s.enroll("Smart Card Logon"));
