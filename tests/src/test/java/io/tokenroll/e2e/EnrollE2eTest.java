@@ -282,6 +282,25 @@ class EnrollE2eTest {
   }
 
   @Test
+  void pendingThenCanceledOnTheServer_resumeEndsCanceled_withNothingOnTheToken() throws Exception {
+    try (Stack s = new Stack("e2e-canceled")) {
+      Cli pending = s.enroll("Smart Card Logon with Approval", "--json");
+      assertEquals(ExitCodes.UNEXPECTED_STATE, pending.exitCode(), pending.toString());
+      JsonNode v = JSON.readTree(pending.out());
+      var cm = new io.tokenroll.agent.mimcm.MimCmClient(new io.tokenroll.agent.http.HttpTransport(s.server.baseUri(),
+          io.tokenroll.agent.http.TlsSettings.verifying(s.server.trustAnchors()),
+          io.tokenroll.agent.http.Credentials.basic(s.user, Backends.readSecret(s.password).toCharArray()),
+          io.tokenroll.agent.http.RetryPolicy.NONE, java.time.Duration.ofSeconds(20), 1 << 20));
+      cm.updateStatus(UUID.fromString(v.get("request").asText()), "Canceled"); // the user withdraws it elsewhere
+      Cli resumed = s.cli("resume", v.get("id").asText());
+      assertEquals(ExitCodes.UNEXPECTED_STATE, resumed.exitCode(), resumed.toString());
+      assertEquals("CANCELED", status(s, v.get("id").asText()).get("state").asText());
+      assertTrue(resumed.err().contains("Canceled on the server"), resumed.err());
+      assertTrue(s.objects().isEmpty(), "no key was made for it");
+    }
+  }
+
+  @Test
   void unblock_setsANewUserPinThroughTheSecurityOfficer() throws Exception {
     try (Stack s = new Stack("e2e-unblock")) {
       String first = enrollmentId(s.enroll("Smart Card Logon"));
