@@ -25,13 +25,12 @@ import io.tokenroll.pkcs11.bc.TokenContentSigner;
 import io.tokenroll.pkcs11.pin.PinSource;
 import io.tokenroll.pkcs11.testing.Backends;
 import io.tokenroll.pkcs11.testing.TestCertificates;
+import io.tokenroll.pkcs11.testing.JdkSignatures;
 import io.tokenroll.pkcs11.testing.TestToken;
 import java.security.KeyPair;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -186,16 +185,7 @@ public abstract class TokenConformanceTest {
         continue;
       }
       TokenSigner signer = session.signer(key(spec).ref().id(), alg);
-      byte[] sig = signer.sign(data);
-      Signature verify = Signature.getInstance(alg.padding() == SignatureAlgorithm.Padding.PSS ? "RSASSA-PSS"
-          : alg.jcaName());
-      if (alg.padding() == SignatureAlgorithm.Padding.PSS) {
-        verify.setParameter(new PSSParameterSpec(alg.digest(), "MGF1", new MGF1ParameterSpec(alg.digest()),
-            alg.digestLength(), 1));
-      }
-      verify.initVerify(signer.publicKey());
-      verify.update(data);
-      assertTrue(verify.verify(sig), alg + " signature verifies");
+      assertTrue(JdkSignatures.verifies(alg, signer.publicKey(), data, signer.sign(data)), alg + " signature verifies");
     }
   }
 

@@ -9,11 +9,9 @@ import io.tokenroll.pkcs11.ObjectClass;
 import io.tokenroll.pkcs11.ObjectQuery;
 import io.tokenroll.pkcs11.SignatureAlgorithm;
 import io.tokenroll.pkcs11.TokenSession;
+import io.tokenroll.pkcs11.testing.JdkSignatures;
 import io.tokenroll.pkcs11.testing.SoftHsm2;
 import io.tokenroll.pkcs11.testing.TestToken;
-import java.security.Signature;
-import java.security.spec.MGF1ParameterSpec;
-import java.security.spec.PSSParameterSpec;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,16 +34,8 @@ class RawMechanismSignerTest {
         long handle = session.withSession("finding the key", s -> TokenObjects.find(s,
             new ObjectQuery(ObjectClass.PRIVATE_KEY, key.ref().id(), null))[0]);
         WrapperSigner signer = new WrapperSigner(session, handle, key.ref(), key.publicKey(), alg, false, false);
-        byte[] sig = signer.sign(data);
-        Signature verify = Signature.getInstance(alg.padding() == SignatureAlgorithm.Padding.PSS ? "RSASSA-PSS"
-            : alg.jcaName());
-        if (alg.padding() == SignatureAlgorithm.Padding.PSS) {
-          verify.setParameter(new PSSParameterSpec(alg.digest(), "MGF1", new MGF1ParameterSpec(alg.digest()),
-              alg.digestLength(), 1));
-        }
-        verify.initVerify(key.publicKey());
-        verify.update(data);
-        assertTrue(verify.verify(sig), alg + " over the raw mechanism verifies");
+        assertTrue(JdkSignatures.verifies(alg, key.publicKey(), data, signer.sign(data)),
+            alg + " over the raw mechanism verifies");
       }
     }
   }
