@@ -206,6 +206,10 @@ final class WrapperSession implements TokenSession {
       throw new PinLockedException(current);
     }
     try (Pin pin = pins.read(current, purpose)) {
+      if (pin.isProtectedAuthenticationPath() && !current.has(TokenInfo.Flag.PROTECTED_AUTHENTICATION_PATH)) {
+        throw new TokenUnsupportedException(current.describe() + " has no PIN pad (protected authentication path); "
+            + "give the PIN with file:<path>, env:<VARIABLE> or prompt");
+      }
       synchronized (anchor) {
         anchor.login(userType, pin.chars());
       }

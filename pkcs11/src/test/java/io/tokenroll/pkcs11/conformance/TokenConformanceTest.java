@@ -386,6 +386,20 @@ public abstract class TokenConformanceTest {
   }
 
   @Test
+  void login_withAPinPadSource_onATokenWithoutOne_isRefusedBeforeTheTokenSeesIt() throws Exception {
+    try (TokenSession fresh = token.module().open(token.uri())) {
+      fresh.logout();
+      assertFalse(fresh.info().has(io.tokenroll.pkcs11.TokenInfo.Flag.PROTECTED_AUTHENTICATION_PATH),
+          "no backend here has a PIN pad");
+      TokenUnsupportedException e = assertThrows(TokenUnsupportedException.class,
+          () -> fresh.login(PinSource.parse("pinpad")));
+      assertTrue(e.getMessage().contains("has no PIN pad"), e.getMessage());
+      fresh.login(token.userPins());
+      assertTrue(fresh.isLoggedIn());
+    }
+  }
+
+  @Test
   void generateKeyPair_notLoggedIn_failsClearly() throws Exception {
     try (TokenSession anonymous = token.module().open(token.uri())) {
       anonymous.logout(); // login state is per token: undo the class session's login for this check
