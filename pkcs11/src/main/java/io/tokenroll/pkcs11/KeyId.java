@@ -41,12 +41,58 @@ public final class KeyId {
    * Certificates issued for this key carry the same value, so the CKA_ID doubles as the SKI.
    */
   public static KeyId subjectKeyIdOf(PublicKey publicKey) {
-    byte[] keyBits = SubjectPublicKeyInfo.getInstance(publicKey.getEncoded()).getPublicKeyData().getBytes();
+    byte[] spki = publicKey.getEncoded();
+    byte[] keyBits = keyBits(spki);
+    if (keyBits == null) {
+      keyBits = SubjectPublicKeyInfo.getInstance(spki).getPublicKeyData().getBytes();
+    }
     try {
       return new KeyId(MessageDigest.getInstance("SHA-1").digest(keyBits));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-1 missing from the JDK", e);
     }
+  }
+
+  /**
+   * The subjectPublicKey bits of a DER SubjectPublicKeyInfo, {@code SEQUENCE { AlgorithmIdentifier, BIT STRING }},
+   * read by walking three headers; null for anything else (then BouncyCastle parses it). Parsing the whole structure
+   * with BouncyCastle cost about 25 µs in code that runs too rarely to be compiled.
+   */
+  static byte[] keyBits(byte[] der) {
+    int[] outer = header(der, 0, 0x30);
+    if (outer == null || outer[0] + outer[1] != der.length) {
+      return null;
+    }
+    int[] algorithm = header(der, outer[0], 0x30);
+    if (algorithm == null) {
+      return null;
+    }
+    int[] bits = header(der, algorithm[0] + algorithm[1], 0x03);
+    if (bits == null || bits[0] + bits[1] != der.length || bits[1] < 1 || der[bits[0]] != 0) {
+      return null;
+    }
+    return Arrays.copyOfRange(der, bits[0] + 1, der.length);
+  }
+
+  /** {offset of the contents, their length} of the DER element with {@code tag} at {@code at}, or null. */
+  private static int[] header(byte[] der, int at, int tag) {
+    if (at + 2 > der.length || (der[at] & 0xff) != tag) {
+      return null;
+    }
+    int first = der[at + 1] & 0xff;
+    if (first < 0x80) {
+      return new int[] {at + 2, first};
+    }
+    int n = first & 0x7f;
+    if (n < 1 || n > 3 || at + 2 + n > der.length) {
+      return null;
+    }
+    int length = 0;
+    for (int i = 0; i < n; i++) {
+      length = (length << 8) | (der[at + 2 + i] & 0xff);
+    }
+    int start = at + 2 + n;
+    return start + length <= der.length ? new int[] {start, length} : null;
   }
 
   /** A random id, used while a key is being generated and its public key is not yet known. */

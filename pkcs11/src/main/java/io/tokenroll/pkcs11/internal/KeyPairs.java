@@ -88,7 +88,7 @@ final class KeyPairs {
    */
   static PublicKey readGenerated(Session s, long handle, KeySpec spec) throws PKCS11Exception, GeneralSecurityException {
     if (spec.type() == KeySpec.Type.EC) {
-      return PublicKeys.ec(encodedOid(spec.curve()), s.getAttrValues(handle, CKA_EC_POINT).ecPoint());
+      return PublicKeys.ec(spec.curve(), s.getAttrValues(handle, CKA_EC_POINT).ecPoint());
     }
     return read(s, handle, CKK_RSA);
   }
