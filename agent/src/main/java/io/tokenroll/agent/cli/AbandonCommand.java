@@ -20,7 +20,7 @@ final class AbandonCommand extends EnrollmentCommand {
         "no enrollment '" + id + "' in " + journal.directory())).id;
     Enrollment e;
     try (var claim = claim(journal, full)) { // not while another process runs it
-      e = journal.find(full).orElseThrow();
+      e = journal.get(full).orElseThrow();
       if (e.state.isFinal()) {
         throw new CliException(ExitCodes.UNEXPECTED_STATE, "enrollment " + e.id + " is already " + e.state
             + (e.state == EnrollmentState.COMPLETED ? "; use 'tokenroll retire' to remove its certificates" : ""));

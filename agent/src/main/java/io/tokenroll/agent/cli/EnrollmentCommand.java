@@ -77,7 +77,7 @@ abstract class EnrollmentCommand extends BaseCommand {
   }
 
   private static void requireCurrent(FileJournal journal, Enrollment e) throws Exception {
-    var journaled = journal.find(e.id);
+    var journaled = journal.get(e.id);
     if (journaled.isPresent() && journaled.get().state != e.state) {
       throw new CliException(ExitCodes.UNEXPECTED_STATE, "enrollment " + e.id + " moved on to "
           + journaled.get().state + " in another tokenroll process while this one started; run the command again");

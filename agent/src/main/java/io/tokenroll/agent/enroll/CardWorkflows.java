@@ -104,7 +104,7 @@ final class CardWorkflows {
     List<Enrollment> chain = new java.util.ArrayList<>(List.of(last));
     Set<String> seen = new HashSet<>(Set.of(last.id));
     for (Enrollment x = last; x.previous != null && seen.add(x.previous); ) {
-      var earlier = journal.find(x.previous);
+      var earlier = journal.get(x.previous);
       if (earlier.isEmpty()) {
         break;
       }
@@ -118,7 +118,7 @@ final class CardWorkflows {
     if (e.previous == null) {
       throw new EnrollmentException("no previous enrollment is recorded for this " + e.workflow);
     }
-    return journal.find(e.previous).orElseThrow(() -> new EnrollmentException("the previous enrollment "
+    return journal.get(e.previous).orElseThrow(() -> new EnrollmentException("the previous enrollment "
         + e.previous + " is not in the journal"));
   }
 

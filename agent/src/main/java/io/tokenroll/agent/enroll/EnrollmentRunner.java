@@ -114,7 +114,7 @@ public final class EnrollmentRunner {
 
   /** Journals the enrollment unless nothing has happened yet (a NEW one that never reached the server). */
   private void remember(Enrollment e) throws IOException {
-    if (e.state != EnrollmentState.NEW || e.requestId != null || journal.find(e.id).isPresent()) {
+    if (e.state != EnrollmentState.NEW || e.requestId != null || journal.get(e.id).isPresent()) {
       journal.store(e);
     }
   }

@@ -73,6 +73,12 @@ public final class FileJournal implements Journal {
   }
 
   @Override
+  public Optional<Enrollment> get(String id) throws IOException {
+    Path exact = dir.resolve(id + ".json");
+    return Files.isRegularFile(exact) ? Optional.of(read(exact)) : Optional.empty();
+  }
+
+  @Override
   public Optional<Enrollment> find(String idOrPrefix) throws IOException {
     Path exact = dir.resolve(idOrPrefix + ".json");
     if (Files.isRegularFile(exact)) {

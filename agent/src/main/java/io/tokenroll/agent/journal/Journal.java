@@ -9,8 +9,11 @@ import java.util.Optional;
 public interface Journal {
   void store(Enrollment enrollment) throws IOException;
 
-  /** By full id or an unambiguous prefix of it. */
+  /** By full id or an unambiguous prefix of it (a prefix reads every entry: for what a user typed). */
   Optional<Enrollment> find(String idOrPrefix) throws IOException;
+
+  /** By full id only: one file read, whatever the journal's size. */
+  Optional<Enrollment> get(String id) throws IOException;
 
   List<Enrollment> all() throws IOException;
 }

@@ -73,7 +73,7 @@ class EnrollmentBenchmark {
           + "| HTTP round trips | time in HTTP exchanges (ms) | agent on the host: full − HTTP − token work (ms) |");
       line("|---|---|---|---|---|---|---|---|");
       // Warm the JIT on both sides (client and server code) with cheap EC enrollments before anything is timed.
-      for (int i = 0; i < 100; i++) {
+      for (int i = 0; i < Integer.getInteger("bench.warmup", 100); i++) {
         enroll(base, "Smart Card Logon EC");
         raw(server, session, KeySpec.parse("EC-P256"), SignatureAlgorithm.SHA256_ECDSA);
         if (i % 10 == 9) {
