@@ -212,9 +212,11 @@ public final class WrapperModule implements TokenModule {
       throw new ModuleLoadException(library + " could not be initialised again after its key-generation budget: "
           + reinitFailure.getMessage(), null, reinitFailure);
     }
-    Selected s = selectSlot(uri);
-    Quirks quirks = Quirks.forToken(libraryDescription(), s.info.manufacturer(), s.info.model(), s.info.label());
-    return new WrapperSession(this, s.token, s.info, quirks);
+    synchronized (LOADED) { // not while the last session's close initialises the library again
+      Selected s = selectSlot(uri);
+      Quirks quirks = Quirks.forToken(libraryDescription(), s.info.manufacturer(), s.info.model(), s.info.label());
+      return new WrapperSession(this, s.token, s.info, quirks);
+    }
   }
 
   @Override
