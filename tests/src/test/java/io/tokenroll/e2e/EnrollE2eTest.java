@@ -301,6 +301,40 @@ class EnrollE2eTest {
   }
 
   @Test
+  void abandon_leavesTheCaCertificateTheCardAlreadyHad() throws Exception {
+    try (Stack s = new Stack("e2e-abandon-preloaded")) {
+      java.security.cert.X509Certificate root = s.server.trustAnchors().get(0);
+      try (var session = s.token.open()) { // the card comes with the corporate root
+        session.storeCertificate(root, KeyId.subjectKeyIdOf(root.getPublicKey()), "corporate root",
+            CertificateCategory.AUTHORITY);
+      }
+      s.server.faults().dropConnection("PUT", "/requests/[0-9a-f-]+$", 1);
+      String id = enrollmentId(s.enroll("Smart Card Logon", "--retries", "1"));
+      assertEquals(0, s.cli("abandon", id).exitCode());
+      List<TokenObject> left = s.objects();
+      assertEquals(1, left.size(), "only what the card had before: " + left);
+      assertEquals(root, left.get(0).certificate());
+    }
+  }
+
+  @Test
+  void aWrongPasswordOnResume_keepsTheEnrollment_theRightOneCompletesIt() throws Exception {
+    try (Stack s = new Stack("e2e-wrong-password")) {
+      s.server.faults().dropConnection("POST", "/certificatedata$", 1);
+      String id = enrollmentId(s.enroll("Smart Card Logon", "--retries", "1"));
+      assertEquals("SUBMIT_UNCERTAIN", status(s, id).get("state").asText());
+      Path wrong = Backends.writeSecret(s.dir.resolve("wrong.password"), "not-the-password");
+      Cli denied = s.cli("resume", id, "--password-source", "file:" + wrong);
+      assertEquals(ExitCodes.FAILED, denied.exitCode(), denied.toString());
+      assertTrue(denied.err().contains("401") && denied.err().contains("is kept"), denied.err());
+      assertEquals(1, s.objects(ObjectClass.PRIVATE_KEY).size(), "the key stays: a typo costs nothing");
+      Cli resumed = s.cli("resume", id, "--password-source", "file:" + s.password);
+      assertEquals(0, resumed.exitCode(), resumed.toString());
+      assertInstalled(s, 1);
+    }
+  }
+
+  @Test
   void unblock_setsANewUserPinThroughTheSecurityOfficer() throws Exception {
     try (Stack s = new Stack("e2e-unblock")) {
       String first = enrollmentId(s.enroll("Smart Card Logon"));

@@ -37,7 +37,9 @@ final class TransportFailures {
     if (e instanceof ProtocolException) {
       return new CertSrvException(HResult.ERROR_INVALID_DATA, text, e);
     }
-    if (e.getCause() instanceof ConnectException) {
+    if (e.getCause() instanceof ConnectException
+        || e instanceof io.tokenroll.agent.http.ServerUnavailableException u && !u.maybeProcessed()) {
+      // refused, unknown host, no route, connect timeout: the request never left
       return new CertSrvException(HResult.ERROR_WINHTTP_CANNOT_CONNECT, text, e);
     }
     if (e.getCause() instanceof SocketTimeoutException) {

@@ -78,7 +78,8 @@ abstract class EnrollmentCommand extends BaseCommand {
 
   private static void requireCurrent(FileJournal journal, Enrollment e) throws Exception {
     var journaled = journal.get(e.id);
-    if (journaled.isPresent() && journaled.get().state != e.state) {
+    if (journaled.isPresent() && (journaled.get().state != e.state
+        || !java.util.Objects.equals(journaled.get().updated, e.updated))) {
       throw new CliException(ExitCodes.UNEXPECTED_STATE, "enrollment " + e.id + " moved on to "
           + journaled.get().state + " in another tokenroll process while this one started; run the command again");
     }

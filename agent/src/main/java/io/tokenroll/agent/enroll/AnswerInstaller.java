@@ -1,5 +1,6 @@
 package io.tokenroll.agent.enroll;
 
+import io.tokenroll.agent.journal.Journal;
 import io.tokenroll.agent.mimcm.Models.CertificateItem;
 import io.tokenroll.agent.response.CmcResponse;
 import io.tokenroll.agent.response.InvalidResponseException;
@@ -9,6 +10,8 @@ import io.tokenroll.agent.response.ResponseParser;
 import io.tokenroll.pkcs11.CertificateCategory;
 import io.tokenroll.pkcs11.KeyId;
 import io.tokenroll.pkcs11.KeyRef;
+import io.tokenroll.pkcs11.ObjectClass;
+import io.tokenroll.pkcs11.ObjectQuery;
 import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenSession;
 import java.security.KeyFactory;
@@ -33,11 +36,47 @@ final class AnswerInstaller {
   private final TokenSession token;
   private final IssuerTrust trust;
   private final boolean writeAuthorities;
+  private final Journal journal;
 
-  AnswerInstaller(TokenSession token, IssuerTrust trust, boolean writeAuthorities) {
+  /**
+   * @param journal where the enrollment records an object it is about to create, before creating it: a crash in
+   *     the middle of installing still leaves a record of everything abandon must remove
+   */
+  AnswerInstaller(TokenSession token, IssuerTrust trust, boolean writeAuthorities, Journal journal) {
     this.token = token;
     this.trust = trust;
     this.writeAuthorities = writeAuthorities;
+    this.journal = journal;
+  }
+
+  /**
+   * Claims an object for this enrollment before it is written, unless the token already holds it: what was there
+   * before (a CA certificate shipped on the card, a key kept as history by a renewal) is never this enrollment's
+   * to remove.
+   */
+  private void claim(Enrollment e, List<String> ids, KeyId id, ObjectQuery existing) throws TokenException {
+    claim(e, ids, null, id, existing);
+  }
+
+  /** As above; an object found already on the token goes to {@code found} when given. */
+  private void claim(Enrollment e, List<String> ids, List<String> found, KeyId id, ObjectQuery existing)
+      throws TokenException {
+    if (ids.contains(id.hex())) {
+      return;
+    }
+    if (!token.find(existing).isEmpty()) {
+      if (found != null && !found.contains(id.hex())) {
+        found.add(id.hex());
+      }
+      return;
+    }
+    ids.add(id.hex());
+    try {
+      journal.store(e);
+    } catch (java.io.IOException ex) {
+      throw new TokenException("cannot journal the object about to be written (" + ex.getMessage() + "); nothing "
+          + "was written", null, ex);
+    }
   }
 
   private sealed interface Planned permits CertWrite, PfxWrite, Refused {
@@ -170,11 +209,13 @@ final class AnswerInstaller {
   }
 
   private ItemOutcome importPfx(Enrollment e, PfxWrite w) throws TokenException {
+    KeyId expected = KeyId.subjectKeyIdOf(w.pfx.certificate().getPublicKey());
+    claim(e, e.installedKeyIds, expected, ObjectQuery.byId(expected));
     KeyRef ref = token.importPrivateKey(w.pfx.key(), w.pfx.certificate(), w.label, false);
-    writeAuthorities(e, w.pfx.chain());
-    if (!e.installedKeyIds.contains(ref.id().hex())) {
-      e.installedKeyIds.add(ref.id().hex());
+    if (!ref.id().equals(expected) && !e.installedKeyIds.contains(ref.id().hex())) {
+      e.installedKeyIds.add(ref.id().hex()); // a token that chooses its own ids (PIV slots)
     }
+    writeAuthorities(e, w.pfx.chain());
     ItemOutcome o = ItemOutcome.of(w.item, "INSTALLED", "server-generated key: "
         + w.pfx.certificate().getSubjectX500Principal().getName());
     o.keyId = ref.id().hex();
@@ -188,10 +229,8 @@ final class AnswerInstaller {
     }
     for (X509Certificate ca : cas) {
       KeyId id = KeyId.subjectKeyIdOf(ca.getPublicKey());
+      claim(e, e.installedCaIds, e.usedCaIds, id, ObjectQuery.byId(id).withClass(ObjectClass.CERTIFICATE));
       token.storeCertificate(ca, id, ca.getSubjectX500Principal().getName(), CertificateCategory.AUTHORITY);
-      if (!e.installedCaIds.contains(id.hex())) {
-        e.installedCaIds.add(id.hex());
-      }
     }
   }
 

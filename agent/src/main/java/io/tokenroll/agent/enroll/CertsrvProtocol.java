@@ -76,7 +76,7 @@ final class CertsrvProtocol implements Protocol {
       if (isTransport(ex.hresult())) {
         throw new ServerUnavailableException(ex.getMessage(), true, ex); // maybe taken: SUBMIT_UNCERTAIN
       }
-      throw new ServerRefusedException(0, "the CA refused the request: " + ex.getMessage());
+      throw refused("the CA refused the request: ", ex);
     }
     CrashPoints.effectDone(EnrollmentState.SUBMITTING);
     return outcome(e, disposition);
@@ -89,7 +89,7 @@ final class CertsrvProtocol implements Protocol {
       if (isTransport(ex.hresult())) {
         throw new ServerUnavailableException(ex.getMessage(), false, ex); // a lookup: harmless to repeat
       }
-      throw new ServerRefusedException(0, "CA request " + e.caRequestId + ": " + ex.getMessage());
+      throw refused("CA request " + e.caRequestId + ": ", ex);
     }
   }
 
@@ -109,7 +109,7 @@ final class CertsrvProtocol implements Protocol {
           chain = ca.getCertificate(OutputFlags.CR_OUT_BINARY | OutputFlags.CR_OUT_CHAIN);
         } catch (CertSrvException ex) {
           throw isTransport(ex.hresult()) ? new ServerUnavailableException(ex.getMessage(), false, ex)
-              : new ServerRefusedException(0, "the issued certificate cannot be fetched: " + ex.getMessage());
+              : refused("the issued certificate cannot be fetched: ", ex);
         }
         byte[] p7 = chain.getBytes(StandardCharsets.ISO_8859_1);
         e.answer = AnswerCodec.write(List.of(new CertificateItem(e.template, 0, 0, false, null,
@@ -174,6 +174,13 @@ final class CertsrvProtocol implements Protocol {
     } catch (CertSrvException e) {
       throw new IllegalStateException("ICertRequest2 state missing after a call: " + e.getMessage(), e);
     }
+  }
+
+  /** A CA's refusal; one about who we are (HTTP 401, TLS trust) keeps the enrollment for resume. */
+  private static ServerRefusedException refused(String what, CertSrvException ex) {
+    return ex.hresult() == HResult.HTTP_E_STATUS_DENIED || ex.hresult() == HResult.ERROR_WINHTTP_SECURE_FAILURE
+        ? new io.tokenroll.agent.http.AccessDeniedException(0, what + ex.getMessage())
+        : new ServerRefusedException(0, what + ex.getMessage());
   }
 
   private static boolean isTransport(int hresult) {

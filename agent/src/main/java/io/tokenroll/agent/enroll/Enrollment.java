@@ -67,6 +67,8 @@ public final class Enrollment {
   /** Key ids and CA certificate ids this enrollment wrote to the token (for retire and abandon). */
   public List<String> installedKeyIds = new ArrayList<>();
   public List<String> installedCaIds = new ArrayList<>();
+  /** CA certificates the chain needed that were on the token already: relied on, never removed for this one. */
+  public List<String> usedCaIds = new ArrayList<>();
 
   /** Set on a completed enrollment when a later one retired or renewed it. */
   public String supersededBy;

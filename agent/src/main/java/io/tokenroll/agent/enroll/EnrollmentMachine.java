@@ -97,7 +97,7 @@ public final class EnrollmentMachine {
     List<CertificateItem> items = AnswerCodec.read(e.answer);
     try (TokenLock lock = token.lock()) {
       states.persist(e, EnrollmentState.INSTALLING);
-      e.outcomes = new AnswerInstaller(s, trust, writeAuthorities).install(e, items);
+      e.outcomes = new AnswerInstaller(s, trust, writeAuthorities, states.journal()).install(e, items);
       for (KeyPlan plan : e.keys) {
         if (!plan.certified && plan.stage != KeyPlan.Stage.REMOVED) {
           KeyWork.remove(s, plan); // its certificate did not come or was refused: leave no orphan key

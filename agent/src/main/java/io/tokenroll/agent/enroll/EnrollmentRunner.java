@@ -1,5 +1,6 @@
 package io.tokenroll.agent.enroll;
 
+import io.tokenroll.agent.http.AccessDeniedException;
 import io.tokenroll.agent.http.ProtocolException;
 import io.tokenroll.agent.http.ServerException;
 import io.tokenroll.agent.http.ServerRefusedException;
@@ -14,7 +15,8 @@ import java.util.function.Consumer;
 /**
  * Steps an enrollment until it is parked, stuck or final, and decides what a failure means for it: an unreachable
  * server makes it stuck (the state stays, a later resume goes on); a refusal or a broken answer once keys exist
- * abandons it cleanly (keys removed, request Abandoned); a token failure stops it as it is, for resume or abandon.
+ * abandons it cleanly (keys removed, request Abandoned), except one about who we are (credentials, TLS trust), which
+ * keeps it for resume; a token failure stops it as it is, for resume or abandon.
  */
 public final class EnrollmentRunner {
   private final Journal journal;
@@ -62,6 +64,12 @@ public final class EnrollmentRunner {
         return new Step(e, Step.Wake.STUCK, "the server is unreachable: " + ex.getMessage() + (nothingSent
             ? "; nothing was sent — run the command again later"
             : "; the enrollment is kept — run 'tokenroll resume " + e.id + "' later"));
+      } catch (AccessDeniedException ex) {
+        e.lastError = ex.getMessage();
+        e.state = e.state.onRestart();
+        remember(e);
+        throw new EnrollmentException(ex.getMessage() + " (enrollment " + e.id + " is kept in state " + e.state
+            + "; fix the credentials or trust, then 'tokenroll resume " + e.id + "')", ex);
       } catch (ServerRefusedException | ProtocolException ex) {
         if (!failed(e, ex)) {
           throw new EnrollmentException(ex.getMessage() + " (enrollment " + e.id + " is kept in state " + e.state

@@ -23,7 +23,10 @@ final class InstalledObjects {
     }
   }
 
-  /** CA certificates are shared: one goes only if no live enrollment outside {@code chain} installed it. */
+  /**
+   * CA certificates are shared: one goes only if no enrollment outside {@code chain} that is live or still under
+   * way installed it.
+   */
   static List<String> caIdsOnlyUsedBy(Journal journal, List<Enrollment> chain) throws IOException {
     Set<String> mine = new HashSet<>();
     Set<String> chainIds = new HashSet<>();
@@ -34,9 +37,12 @@ final class InstalledObjects {
     String label = chain.get(0).tokenLabel;
     Set<String> others = new HashSet<>();
     for (Enrollment x : journal.all()) {
-      if (!chainIds.contains(x.id) && x.supersededBy == null && x.state == EnrollmentState.COMPLETED
-          && x.tokenLabel != null && x.tokenLabel.equals(label)) {
+      boolean gaveUp = x.state == EnrollmentState.ABANDONED || x.state == EnrollmentState.DENIED
+          || x.state == EnrollmentState.CANCELED;
+      if (!chainIds.contains(x.id) && x.supersededBy == null && !gaveUp && x.tokenLabel != null
+          && x.tokenLabel.equals(label)) { // live or still under way: it may need the certificate
         others.addAll(x.installedCaIds);
+        others.addAll(x.usedCaIds);
       }
     }
     return mine.stream().filter(id -> !others.contains(id)).toList();

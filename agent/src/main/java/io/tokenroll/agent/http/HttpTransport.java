@@ -119,6 +119,10 @@ public final class HttpTransport {
           throw new ServerUnavailableException(method + " " + uri.getPath() + ": server error " + reply.status
               + message(reply), true, null);
         }
+        if (reply.status == 401) {
+          throw new AccessDeniedException(401, method + " " + uri.getPath() + " was refused: 401" + message(reply)
+              + " (check the user name and password, or the client certificate)");
+        }
         if (reply.status >= 400) {
           throw new ServerRefusedException(reply.status, method + " " + uri.getPath() + " was refused: "
               + reply.status + message(reply));
@@ -156,7 +160,7 @@ public final class HttpTransport {
         https.setSSLSocketFactory(sockets); // host names are checked by the trust manager (endpoint identification)
       }
       c.setConnectTimeout((int) Math.min(CONNECT_TIMEOUT.toMillis(), timeout.toMillis()));
-      c.setReadTimeout((int) Math.max(1, timeout.toMillis()));
+      c.setReadTimeout(millisLeft(deadline));
       c.setInstanceFollowRedirects(false);
       c.setUseCaches(false);
       c.setRequestMethod(method);
@@ -200,7 +204,7 @@ public final class HttpTransport {
       String type = c.getContentType();
       return new Reply(status, type == null ? "" : type, c.getHeaderField("Location"), bytes, uri);
     } catch (SSLHandshakeException e) {
-      throw new ServerRefusedException(0, "TLS with " + uri.getHost() + " failed: " + e.getMessage()
+      throw new AccessDeniedException(0, "TLS with " + uri.getHost() + " failed: " + e.getMessage()
           + " (is the server's CA given with --trust?)");
     } catch (ConnectException e) {
       throw new ServerUnavailableException("cannot connect to " + uri.getHost() + ":" + port(uri) + " ("
@@ -225,18 +229,27 @@ public final class HttpTransport {
     try (in) {
       java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
       byte[] buf = new byte[16384];
-      for (int n; (n = in.read(buf)) >= 0; ) {
+      while (true) {
+        if (System.nanoTime() - deadline > 0) { // a server trickling its answer gets no more than the timeout
+          throw new SocketTimeoutException("answer not complete after " + timeout.toSeconds() + " s");
+        }
+        int n = in.read(buf);
+        if (n < 0) {
+          return out.toByteArray();
+        }
         out.write(buf, 0, n);
         if (out.size() > maxBody) {
           throw new ProtocolException("the answer from " + uri.getPath() + " is larger than " + maxBody
               + " bytes; refused");
         }
-        if (System.nanoTime() - deadline > 0) { // a server trickling its answer gets no more than the timeout
-          throw new SocketTimeoutException("answer not complete after " + timeout.toSeconds() + " s");
-        }
       }
-      return out.toByteArray();
     }
+  }
+
+  /** Milliseconds to {@code deadline}, at least 1 (0 would mean no timeout at all), at most an int. */
+  private static int millisLeft(long deadline) {
+    long ms = (deadline - System.nanoTime()) / 1_000_000;
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
   }
 
   /** The server's own explanation, when its error body has one ({"Message": …}, as ASP.NET writes it, or text). */
