@@ -78,13 +78,16 @@ public final class Cli {
     return cl;
   }
 
-  /** The first argument that is not one of the root's options (all flags without values), or null. */
+  /**
+   * The first argument that is not one of the root's options (all flags without values), or null — also when the
+   * root is asked for its help, which lists every command.
+   */
   private static String commandNamed(String... args) {
     for (String a : args) {
       if (!a.startsWith("-")) {
         return a;
       }
-      if (a.equals("--")) {
+      if (a.equals("--") || a.equals("-h") || a.equals("--help")) {
         return null;
       }
     }

@@ -218,6 +218,8 @@ class TokenCommandsTest {
     CliRun help = CliRun.of("help", "keygen");
     assertEquals(0, help.exitCode(), help.toString());
     assertTrue(help.out().contains("--type"), help.out());
+    CliRun rootHelp = CliRun.of("--help", "enroll");
+    assertTrue(rootHelp.out().contains("import-cert") && rootHelp.out().contains("ca "), rootHelp.out());
     CliRun typo = CliRun.of("objets");
     assertEquals(ExitCodes.INVALID_INPUT, typo.exitCode(), typo.toString());
     assertTrue(typo.err().contains("objects"), typo.err()); // picocli's "did you mean"

@@ -150,11 +150,13 @@ public final class WrapperModule implements TokenModule {
 
   @Override
   public List<TokenInfo> tokens() throws TokenException {
-    List<TokenInfo> result = new ArrayList<>();
-    for (Slot slot : slots()) {
-      result.add(info(slot.getToken()));
+    synchronized (LOADED) { // not during a re-initialisation (see sessionClosed)
+      List<TokenInfo> result = new ArrayList<>();
+      for (Slot slot : slots()) {
+        result.add(info(slot.getToken()));
+      }
+      return result;
     }
-    return result;
   }
 
   private Slot[] slots() throws TokenException {
@@ -179,7 +181,9 @@ public final class WrapperModule implements TokenModule {
 
   @Override
   public TokenInfo select(Pkcs11Uri uri) throws TokenException {
-    return selectSlot(uri).info;
+    synchronized (LOADED) {
+      return selectSlot(uri).info;
+    }
   }
 
   private record Selected(Token token, TokenInfo info) {
