@@ -71,9 +71,15 @@ abstract class EnrollmentCommand extends BaseCommand {
    * another run has moved on since (its copy is stale).
    */
   protected static EnrollmentClaim claim(FileJournal journal, String id) throws Exception {
-    return journal.claim(id).orElseThrow(() -> new CliException(ExitCodes.UNEXPECTED_STATE,
-        "enrollment " + id + " is being run by another tokenroll process; see 'tokenroll status " + id
-            + "' and try again once it is done"));
+    return journal.claim(id).orElseThrow(() -> new Busy("enrollment " + id + " is being run by another tokenroll "
+        + "process; see 'tokenroll status " + id + "' and try again once it is done"));
+  }
+
+  /** Another run holds the enrollment: nothing was done to it. */
+  static final class Busy extends CliException {
+    Busy(String message) {
+      super(ExitCodes.UNEXPECTED_STATE, message);
+    }
   }
 
   private static void requireCurrent(FileJournal journal, Enrollment e) throws Exception {

@@ -49,7 +49,16 @@ final class ResumeCommand extends EnrollmentCommand {
       if (passwordSource != null) {
         e.passwordSource = passwordSource;
       }
-      int code = drive(journal, e, true);
+      int code;
+      try {
+        code = drive(journal, e, true);
+      } catch (Busy busy) {
+        if (id != null) {
+          throw busy;
+        }
+        note(busy.getMessage()); // resuming everything: the others still get their turn
+        code = busy.exitCode();
+      }
       worst = Math.max(worst, code);
     }
     return worst;
