@@ -335,6 +335,25 @@ class EnrollE2eTest {
   }
 
   @Test
+  void aTokenCommandWaitsWhileAnotherProcessWritesToTheToken() throws Exception {
+    try (Stack s = new Stack("e2e-token-lock")) {
+      Process keygen;
+      try (var held = io.tokenroll.agent.journal.TokenLock.acquire(
+          io.tokenroll.agent.journal.TokenLock.defaultDirectory(), s.token.library().toString(), s.token.label(),
+          s.token.info().serial())) {
+        keygen = ChildProcess.start(Map.of(), List.of("keygen", "--token", s.token.label(), "--pin-source",
+            "file:" + s.token.userPinFile(), "--type", "EC-P256", "--label", "waited"));
+        Thread.sleep(2500);
+        assertTrue(keygen.isAlive(), "the child waits for the lock");
+        assertTrue(s.objects().isEmpty(), "and has written nothing yet");
+      }
+      assertTrue(keygen.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "it goes on once the lock is free");
+      assertEquals(0, keygen.exitValue());
+      assertEquals(1, s.objects(ObjectClass.PRIVATE_KEY).size());
+    }
+  }
+
+  @Test
   void unblock_setsANewUserPinThroughTheSecurityOfficer() throws Exception {
     try (Stack s = new Stack("e2e-unblock")) {
       String first = enrollmentId(s.enroll("Smart Card Logon"));

@@ -67,7 +67,8 @@ final class CsrCommand extends BaseCommand {
   protected int run() throws Exception {
     var keyUsages = KeygenCommand.parseUsages(usages);
     CsrRequest request = new CsrRequest(CsrRequest.subject(subject), keyUsages);
-    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module)) {
+    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module);
+         var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
       KeyId id;
       String keyLabel = label;
       if (keyId != null) {

@@ -36,7 +36,8 @@ final class DeleteCommand extends BaseCommand {
       throw new CliException(ExitCodes.INVALID_INPUT, "give --id or --label: tokenroll never deletes everything");
     }
     ObjectQuery query = new ObjectQuery(objectClass, id == null ? null : KeyId.parse(id), label);
-    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module)) {
+    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module);
+         var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
       List<TokenObject> doomed = session.find(query);
       if (doomed.isEmpty()) {
         throw new CliException(ExitCodes.INVALID_INPUT, "no objects match on " + session.info().describe());

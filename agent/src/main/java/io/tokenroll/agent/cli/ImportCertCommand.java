@@ -55,7 +55,8 @@ final class ImportCertCommand extends BaseCommand {
     } catch (CertificateException | IllegalArgumentException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, file + " holds no readable certificate: " + e.getMessage());
     }
-    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module)) {
+    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module);
+         var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
       List<Plan> plans = new ArrayList<>();
       for (X509Certificate cert : certs) {
         plans.add(plan(session, cert)); // decide everything before writing anything

@@ -51,7 +51,8 @@ final class KeygenCommand extends BaseCommand {
   protected int run() throws Exception {
     KeyTemplate template = new KeyTemplate(type, label, parseUsages(usages), exportable,
         id == null ? null : KeyId.parse(id), alwaysAuthenticate);
-    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module)) {
+    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module);
+         var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
       GeneratedKey key = session.generateKeyPair(template);
       String pem = Pem.encode("PUBLIC KEY", key.publicKey().getEncoded());
       if (json()) {

@@ -85,6 +85,12 @@ public final class TokenOptions {
     return pinSource != null || uri().pinSource() != null || System.getenv("TOKENROLL_PIN_SOURCE") != null;
   }
 
+  /** The token's cross-process write lock (the one enrollments take), held while a command writes to it. */
+  public io.tokenroll.agent.journal.TokenLock lock(TokenSession session) throws java.io.IOException {
+    return io.tokenroll.agent.journal.TokenLock.acquire(io.tokenroll.agent.journal.TokenLock.defaultDirectory(),
+        library().toAbsolutePath().toString(), session.info().label(), session.info().serial());
+  }
+
   public TokenModule loadModule() throws TokenException {
     String args = moduleArgs();
     return args == null || args.isBlank() ? TokenModule.load(library()) : TokenModule.load(library(), args);

@@ -36,7 +36,7 @@ public final class EnrollmentContext implements AutoCloseable {
         : PasswordSource.read(e.clientCertificatePasswordSource, "password of " + e.clientCertificate);
     TlsSettings tls = new TlsSettings(anchors, e.insecure,
         e.clientCertificate == null ? null : Path.of(e.clientCertificate), keyStorePassword);
-    this.token = new ModuleTokenAccess(e, stateDir.resolve("locks"));
+    this.token = new ModuleTokenAccess(e, io.tokenroll.agent.journal.TokenLock.defaultDirectory());
     IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
         : new IssuerTrust(anchors(e.issuerTrustFile), true);
     EnrollmentMachine machine;

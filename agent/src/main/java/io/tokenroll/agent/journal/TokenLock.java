@@ -11,8 +11,8 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * An exclusive lock per token, shared by every tokenroll process of the machine's state directory, so two
- * processes never interleave writes to one token. Held only while a step writes to the token — never across
+ * An exclusive lock per token, shared by every tokenroll process of the user (see {@link #defaultDirectory}), so
+ * two processes never interleave writes to one token. Held only while a step writes to the token — never across
  * waiting for a server.
  */
 public final class TokenLock implements AutoCloseable {
@@ -23,6 +23,19 @@ public final class TokenLock implements AutoCloseable {
   private TokenLock(FileChannel channel, FileLock lock) {
     this.channel = channel;
     this.lock = lock;
+  }
+
+  /**
+   * Where a user's token locks live, whatever the state directory a command uses: {@code $XDG_RUNTIME_DIR/tokenroll}
+   * (a per-user tmpfs on systemd machines), else {@code ~/.tokenroll/locks}. Every tokenroll process of the user —
+   * enrollments and the token commands alike — takes its lock there.
+   */
+  public static Path defaultDirectory() {
+    String runtime = System.getenv("XDG_RUNTIME_DIR");
+    if (runtime != null && !runtime.isBlank() && Files.isDirectory(Path.of(runtime))) {
+      return Path.of(runtime, "tokenroll", "locks");
+    }
+    return Path.of(System.getProperty("user.home"), ".tokenroll", "locks");
   }
 
   public static TokenLock acquire(Path lockDir, String library, String label, String serial) throws IOException {
@@ -39,6 +52,11 @@ public final class TokenLock implements AutoCloseable {
   }
 
   private static String name(String library, String label, String serial) {
+    try { // one name per library file, however the path to it was written
+      library = Path.of(library).toRealPath().toString();
+    } catch (IOException | java.nio.file.InvalidPathException e) {
+      // a library that is not there has no token to lock; the name as given serves
+    }
     try {
       byte[] h = MessageDigest.getInstance("SHA-256").digest((library + "\n" + label + "\n" + serial)
           .getBytes(java.nio.charset.StandardCharsets.UTF_8));
