@@ -7,6 +7,8 @@ import picocli.CommandLine.Spec;
 
 /** The root command; its subcommands are added by {@link Cli}, only the one a run needs. */
 @Command(name = "tokenroll", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    scope = CommandLine.ScopeType.INHERIT, // --help and --version on every command
+    usageHelpWidth = 116,
     header = "Enrolls certificates for keys that never leave their hardware token.",
     description = {
         "",

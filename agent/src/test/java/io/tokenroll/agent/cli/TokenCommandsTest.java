@@ -218,6 +218,9 @@ class TokenCommandsTest {
     CliRun help = CliRun.of("help", "keygen");
     assertEquals(0, help.exitCode(), help.toString());
     assertTrue(help.out().contains("--type"), help.out());
+    CliRun commandHelp = CliRun.of("enroll", "--help");
+    assertEquals(0, commandHelp.exitCode(), commandHelp.toString());
+    assertTrue(commandHelp.out().contains("--template") && commandHelp.out().contains("Exit codes"), commandHelp.out());
     CliRun rootHelp = CliRun.of("--help", "enroll");
     assertTrue(rootHelp.out().contains("import-cert") && rootHelp.out().contains("ca "), rootHelp.out());
     CliRun typo = CliRun.of("objets");
