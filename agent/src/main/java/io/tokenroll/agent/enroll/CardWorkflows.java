@@ -51,11 +51,11 @@ final class CardWorkflows {
     try (TokenLock lock = token.lock()) {
       for (Enrollment x : chain) {
         for (String id : x.installedKeyIds) {
-          delete(s, id);
+          InstalledObjects.delete(s, id);
         }
       }
       for (String id : InstalledObjects.caIdsOnlyUsedBy(journal, chain)) {
-        delete(s, id);
+        InstalledObjects.delete(s, id);
       }
     }
     if (e.smartcardUuid != null) {
@@ -91,7 +91,7 @@ final class CardWorkflows {
     }
     for (String id : previous.installedKeyIds) {
       if (retire.contains(id) && !e.installedKeyIds.contains(id)) {
-        delete(s, id);
+        InstalledObjects.delete(s, id);
       }
     }
     previous.installedKeyIds.removeAll(retire);
@@ -120,9 +120,5 @@ final class CardWorkflows {
     }
     return journal.get(e.previous).orElseThrow(() -> new EnrollmentException("the previous enrollment "
         + e.previous + " is not in the journal"));
-  }
-
-  private static void delete(TokenSession s, String id) throws TokenException {
-    InstalledObjects.delete(s, id);
   }
 }

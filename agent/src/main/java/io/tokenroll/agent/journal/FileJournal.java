@@ -80,9 +80,9 @@ public final class FileJournal implements Journal {
 
   @Override
   public Optional<Enrollment> find(String idOrPrefix) throws IOException {
-    Path exact = dir.resolve(idOrPrefix + ".json");
-    if (Files.isRegularFile(exact)) {
-      return Optional.of(read(exact));
+    Optional<Enrollment> exact = get(idOrPrefix);
+    if (exact.isPresent()) {
+      return exact;
     }
     List<Enrollment> matches = all().stream().filter(e -> e.id.startsWith(idOrPrefix)
         || e.id.endsWith(idOrPrefix)).toList();
