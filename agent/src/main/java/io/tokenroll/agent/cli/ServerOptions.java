@@ -13,8 +13,13 @@ public final class ServerOptions {
   @Mixin
   ConnectionOptions connection;
 
+  /** Checks the URL (one host, no credentials in it) before anything is journaled or sent. */
   void applyTo(Enrollment e) {
-    e.server = server;
+    try {
+      e.server = io.tokenroll.agent.http.ServerAddress.parse(server).toString();
+    } catch (IllegalArgumentException ex) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--server: " + ex.getMessage());
+    }
     connection.applyTo(e);
   }
 }

@@ -22,12 +22,14 @@ import javax.net.ssl.SSLSocketFactory;
 public final class HttpTransport {
   private static final System.Logger LOG = System.getLogger("io.tokenroll.agent.http");
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      io.tokenroll.agent.encoding.BoundedJson.builder().build();
 
   /** Exchanges sent by this process, for benchmarks that count round trips. */
   private static final java.util.concurrent.atomic.AtomicLong EXCHANGES = new java.util.concurrent.atomic.AtomicLong();
   private static final java.util.concurrent.atomic.AtomicLong EXCHANGE_NANOS = new java.util.concurrent.atomic.AtomicLong();
 
+  private final ServerAddress address;
   private final URI base;
   private final SSLSocketFactory sockets;
   private final Credentials credentials;
@@ -55,18 +57,18 @@ public final class HttpTransport {
   public HttpTransport(URI base, TlsSettings tls, Credentials credentials, RetryPolicy retry, Duration timeout,
                        long maxBody, java.util.Map<String, String> headers)
       throws GeneralSecurityException, IOException {
-    if (!"https".equalsIgnoreCase(base.getScheme()) && !("http".equalsIgnoreCase(base.getScheme())
-        && TlsSettings.isLoopback(base))) {
+    this.address = ServerAddress.of(base);
+    if (!address.tls() && !address.isLoopback()) {
       throw new IllegalArgumentException("server URL must be https:// (plain http only for a loopback test server): "
-          + base);
+          + address);
     }
-    this.base = base.toString().endsWith("/") ? base : URI.create(base + "/");
+    this.base = address.uri();
     this.credentials = credentials;
     this.retry = retry;
     this.timeout = timeout;
     this.maxBody = maxBody;
     this.headers = java.util.Map.copyOf(headers);
-    this.sockets = sockets(this.base, tls);
+    this.sockets = sockets(address, tls);
   }
 
   /** TLS per server and TLS setting, shared: the JDK keeps idle keep-alive connections per socket factory. */
@@ -76,14 +78,15 @@ public final class HttpTransport {
   private static final java.util.Map<ClientKey, SSLSocketFactory> SOCKETS = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** The TLS socket factory for {@code base}, or null for plain http (loopback only). */
-  private static SSLSocketFactory sockets(URI base, TlsSettings tls) throws GeneralSecurityException, IOException {
-    if (!"https".equalsIgnoreCase(base.getScheme())) {
+  private static SSLSocketFactory sockets(ServerAddress address, TlsSettings tls)
+      throws GeneralSecurityException, IOException {
+    if (!address.tls()) {
       return null;
     }
-    ClientKey key = new ClientKey(base.getHost(), base.getPort(), tls.key());
+    ClientKey key = new ClientKey(address.host(), address.effectivePort(), tls.key());
     SSLSocketFactory f = SOCKETS.get(key);
     if (f == null) {
-      f = tls.sslContext(base).getSocketFactory();
+      f = tls.sslContext(address).getSocketFactory();
       SSLSocketFactory raced = SOCKETS.putIfAbsent(key, f);
       f = raced != null ? raced : f;
     }
@@ -111,10 +114,11 @@ public final class HttpTransport {
    */
   public Reply exchange(String method, String path, byte[] body, String contentType, boolean idempotent)
       throws ServerException {
+    java.net.URL url = address.url(path);
     URI uri = base.resolve(path.startsWith("/") ? path.substring(1) : path);
     for (int attempt = 1; ; attempt++) {
       try {
-        Reply reply = once(method, uri, body, contentType);
+        Reply reply = once(method, url, uri, body, contentType);
         if (reply.status >= 500) {
           throw new ServerUnavailableException(method + " " + uri.getPath() + ": server error " + reply.status
               + message(reply), true, null);
@@ -147,7 +151,8 @@ public final class HttpTransport {
    * (a third of a short CLI run); its first request also costs about 100 ms more in class loading. Bodies go in
    * fixed-length streaming mode, so the connection never re-sends a request by itself.
    */
-  private Reply once(String method, URI uri, byte[] body, String contentType) throws ServerException {
+  private Reply once(String method, java.net.URL url, URI uri, byte[] body, String contentType)
+      throws ServerException {
     long t0 = System.nanoTime();
     long deadline = t0 + timeout.toNanos();
     EXCHANGES.incrementAndGet();
@@ -155,7 +160,7 @@ public final class HttpTransport {
     boolean connected = false;
     boolean reusable = false;
     try {
-      c = (HttpURLConnection) uri.toURL().openConnection();
+      c = (HttpURLConnection) url.openConnection(); // built from the checked address: the same host
       if (c instanceof HttpsURLConnection https) {
         https.setSSLSocketFactory(sockets); // host names are checked by the trust manager (endpoint identification)
       }

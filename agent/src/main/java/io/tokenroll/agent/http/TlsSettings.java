@@ -1,10 +1,7 @@
 package io.tokenroll.agent.http;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -52,11 +49,11 @@ public record TlsSettings(List<X509Certificate> extraAnchors, boolean insecure, 
   private static final java.util.Map<List<X509Certificate>, TrustManager[]> TRUST_CACHE =
       new java.util.concurrent.ConcurrentHashMap<>();
 
-  public SSLContext sslContext(URI server) throws GeneralSecurityException, IOException {
+  public SSLContext sslContext(ServerAddress server) throws GeneralSecurityException, IOException {
     TrustManager[] trust;
     if (insecure) {
-      if (!isLoopback(server)) {
-        throw new IllegalArgumentException("--insecure is refused for " + server.getHost()
+      if (!server.isLoopback()) {
+        throw new IllegalArgumentException("--insecure is refused for " + server.host()
             + ": it is only allowed for a server on this machine (loopback); give its CA with --trust instead");
       }
       trust = new TrustManager[] {new TrustAll()};
@@ -102,14 +99,6 @@ public record TlsSettings(List<X509Certificate> extraAnchors, boolean insecure, 
     KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     kmf.init(ks, clientKeyStorePassword);
     return kmf.getKeyManagers();
-  }
-
-  public static boolean isLoopback(URI server) {
-    try {
-      return InetAddress.getByName(server.getHost()).isLoopbackAddress();
-    } catch (UnknownHostException e) {
-      return false;
-    }
   }
 
   /** Accepts any certificate and host name; used only for loopback servers when asked with --insecure. */

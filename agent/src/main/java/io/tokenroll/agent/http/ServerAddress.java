@@ -1,0 +1,135 @@
+package io.tokenroll.agent.http;
+
+import java.net.InetAddress;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.UnknownHostException;
+import java.util.Locale;
+
+/**
+ * A server's address, parsed once: every decision about it (loopback or not, TLS or not) and the connection itself
+ * use the same host. {@code java.net.URI} has no host for names it does not accept (a {@code _} in a label), while
+ * {@code java.net.URL} connects to them anyway; a check on {@code URI.getHost()} and a connection through the URL
+ * would decide on one host and connect to another. Such names are refused here, and so is a user or password in
+ * the URL (it would be journaled and shown): credentials have their own options.
+ */
+public record ServerAddress(String scheme, String host, int port, String path) {
+
+  public ServerAddress {
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      throw new IllegalArgumentException("scheme must be https or http, not " + scheme);
+    }
+    if (host == null || host.isEmpty()) {
+      throw new IllegalArgumentException("a server address needs a host");
+    }
+    if (!path.startsWith("/") || !path.endsWith("/")) {
+      throw new IllegalArgumentException("a server path starts and ends with '/': " + path);
+    }
+  }
+
+  /** Parses a URL as a user gives it; the message of a refusal never repeats a password the URL carried. */
+  public static ServerAddress parse(String url) {
+    if (url == null || url.isBlank()) {
+      throw new IllegalArgumentException("no server URL given");
+    }
+    String shown = redacted(url.strip());
+    URI u;
+    try {
+      u = new URI(url.strip());
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("'" + shown + "' is not a valid URL (" + e.getReason() + ")");
+    }
+    return of(u, shown);
+  }
+
+  /** The address of an absolute URI; refused as {@link #parse} refuses. */
+  public static ServerAddress of(URI u) {
+    return of(u, redacted(u.toString()));
+  }
+
+  private static ServerAddress of(URI u, String shown) {
+    String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
+    if (!scheme.equals("https") && !scheme.equals("http")) {
+      throw new IllegalArgumentException("'" + shown + "' is not an https:// URL");
+    }
+    if (u.getRawUserInfo() != null) {
+      throw new IllegalArgumentException("'" + shown + "': a user or password in the server URL is refused (it "
+          + "would be stored in the journal); give the user with --user and the password with --password-source");
+    }
+    if (u.getHost() == null) {
+      throw new IllegalArgumentException("'" + shown + "' has no valid host name (a host name has letters, digits, "
+          + "'-' and '.' only)");
+    }
+    if (u.getRawQuery() != null || u.getRawFragment() != null) {
+      throw new IllegalArgumentException("'" + shown + "': a server URL has no query or fragment");
+    }
+    String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
+    String host = u.getHost().toLowerCase(Locale.ROOT);
+    return new ServerAddress(scheme, host, u.getPort(), path.endsWith("/") ? path : path + "/");
+  }
+
+  /**
+   * Whether the host is this machine, decided on the host text alone: a loopback IP literal or {@code localhost}.
+   * No name is resolved, so no resolver (hosts file, DNS) can make a remote host pass, nor answer differently at
+   * check time and at connection time.
+   */
+  public boolean isLoopback() {
+    if (host.equals("localhost")) {
+      return true;
+    }
+    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    if (!literal.matches("[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*")) {
+      return false; // a name, not an IP literal
+    }
+    try {
+      return InetAddress.getByName(literal).isLoopbackAddress(); // a literal: parsed, never looked up
+    } catch (UnknownHostException e) {
+      return false;
+    }
+  }
+
+  public boolean tls() {
+    return scheme.equals("https");
+  }
+
+  /** The port the connection goes to. */
+  public int effectivePort() {
+    return port > 0 ? port : tls() ? 443 : 80;
+  }
+
+  public URI uri() {
+    try {
+      return new URI(scheme + "://" + host + (port > 0 ? ":" + port : "") + path);
+    } catch (URISyntaxException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The URL of {@code relative} (a path below this address, with an optional query), built from this address's
+   * own parts so that the connection goes to exactly {@link #host()}.
+   */
+  public URL url(String relative) {
+    String rel = relative.startsWith("/") ? relative.substring(1) : relative;
+    if (rel.startsWith("/") || rel.contains("://") || rel.contains("#")) {
+      throw new IllegalArgumentException("not a relative path: " + relative);
+    }
+    try {
+      return new URL(scheme, host, port, path + rel);
+    } catch (MalformedURLException e) {
+      throw new IllegalArgumentException("cannot build a URL for " + relative + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public String toString() {
+    return uri().toString();
+  }
+
+  /** The URL with anything between "://" and "@" replaced: safe to show in a message. */
+  static String redacted(String url) {
+    return url.replaceFirst("(?<=://)[^/?#]*@", "[redacted]@");
+  }
+}
