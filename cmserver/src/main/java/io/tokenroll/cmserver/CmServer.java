@@ -11,6 +11,7 @@ import io.tokenroll.cmserver.ca.CertificateAuthority;
 import io.tokenroll.cmserver.certsrv.CertSrvApp;
 import io.tokenroll.cmserver.faults.CmFaults;
 import io.tokenroll.cmserver.http.Authenticator;
+import io.tokenroll.cmserver.http.ClientLimiter;
 import io.tokenroll.cmserver.http.Front;
 import io.tokenroll.cmserver.http.Tls;
 import io.tokenroll.cmserver.mimcm.CmApi;
@@ -43,13 +44,30 @@ import javax.net.ssl.SSLParameters;
  * with {@link #start(CmServerConfig)}; close it to stop.
  */
 public final class CmServer implements AutoCloseable {
+  /** How long a client has to send a whole request (handshake, headers, body). */
+  public static final int REQUEST_SECONDS = 10;
+  /** How long the server waits for a client to take an answer (from the whole request to the last byte sent). */
+  public static final int RESPONSE_SECONDS = 60;
+  /** Connections open at once, all clients together; more are closed as they are accepted. */
+  public static final int MAX_CONNECTIONS = 1024;
+
   static {
     // Without TCP_NODELAY the JDK server's small writes meet the client's delayed ACK: ~40 ms per keep-alive
     // request. Read once, when the JDK's HTTP server classes load, so it is set before any server starts.
     if (System.getProperty("sun.net.httpserver.nodelay") == null) {
       System.setProperty("sun.net.httpserver.nodelay", "true");
     }
+    // Deadlines against connections that send (or read) a byte at a time: a request — TLS handshake, headers and
+    // body — must arrive within REQUEST_SECONDS of its first byte (a connection that sends nothing is closed as
+    // well), and an answer must be taken within RESPONSE_SECONDS. Without them a worker waits forever.
+    System.setProperty("sun.net.httpserver.maxReqTime", System.getProperty("sun.net.httpserver.maxReqTime",
+        String.valueOf(REQUEST_SECONDS)));
+    System.setProperty("sun.net.httpserver.maxRspTime", System.getProperty("sun.net.httpserver.maxRspTime",
+        String.valueOf(RESPONSE_SECONDS)));
+    System.setProperty("jdk.httpserver.maxConnections", System.getProperty("jdk.httpserver.maxConnections",
+        String.valueOf(MAX_CONNECTIONS)));
   }
+
 
   private final Database db;
   private final CertificateAuthority ca;
@@ -84,6 +102,9 @@ public final class CmServer implements AutoCloseable {
     Database db = null;
     try {
       db = Database.open(cfg.stateDirectory());
+      if (cfg.stateDirectory() != null) {
+        StateFiles.ownerOnlyFiles(cfg.stateDirectory()); // the database holds the CA keys in PKCS#8
+      }
       CaHierarchy keys = CaHierarchy.loadOrCreate(new CaDatabase(db), cfg.ca());
       CertificateAuthority ca = new CertificateAuthority(keys, new CaDatabase(db), cfg.certificateTemplates());
       List<UserAccount> users = new ArrayList<>();
@@ -95,9 +116,11 @@ public final class CmServer implements AutoCloseable {
       CmStore store = new CmStore(db, cfg.profileTemplates());
       CmAdmin admin = new CmAdmin(store, ca);
       CmFaults faults = new CmFaults();
+      long requestMillis = Long.getLong("sun.net.httpserver.maxReqTime", REQUEST_SECONDS) * 1000;
+      ClientLimiter limiter = new ClientLimiter(Math.max(2, cfg.threads() / 2), requestMillis + 1000);
       Front front = new Front(List.of(new CmApi(cfg.apiEnabled(), store, ca), new CertSrvApp(ca),
           new AdminApi(admin)), new Authenticator(users), Map.of(StateFiles.ADMIN_USER, adminAccount), faults,
-          cfg.maxBodyBytes());
+          cfg.maxBodyBytes(), limiter);
 
       InetSocketAddress address = new InetSocketAddress(bind, cfg.port());
       HttpServer http;
@@ -109,6 +132,7 @@ public final class CmServer implements AutoCloseable {
         https.setHttpsConfigurator(new HttpsConfigurator(tls) {
           @Override
           public void configure(HttpsParameters params) {
+            limiter.opened(params.getClientAddress()); // before the handshake; over the limit it is closed
             SSLParameters p = tls.getDefaultSSLParameters();
             p.setWantClientAuth(true);
             params.setSSLParameters(p);

@@ -70,7 +70,7 @@ public final class CmServerConfig {
    */
   public static CmServerConfig defaults() {
     return new CmServerConfig(true, "127.0.0.1", 8443, "localhost", false, null,
-        Math.max(8, 4 * Runtime.getRuntime().availableProcessors()), 1 << 20, CaSettings.defaults(),
+        Math.max(16, 8 * Runtime.getRuntime().availableProcessors()), 1 << 20, CaSettings.defaults(),
         List.of(new UserAccount("alice", null, "alice@example.test"), new UserAccount("bob", null, "bob@example.test")),
         BuiltInTemplates.certificateTemplates(), BuiltInTemplates.profileTemplates());
   }

@@ -35,9 +35,11 @@ public final class Front implements HttpHandler {
   private final Map<String, UserAccount> admins;
   private final CmFaults faults;
   private final int maxBodyBytes;
+  private final ClientLimiter limiter;
 
   public Front(List<Application> applications, Authenticator users, Map<String, UserAccount> admins,
-      CmFaults faults, int maxBodyBytes) {
+      CmFaults faults, int maxBodyBytes, ClientLimiter limiter) {
+    this.limiter = limiter;
     this.applications = List.copyOf(applications);
     this.users = users;
     this.admins = Map.copyOf(admins);
@@ -52,11 +54,16 @@ public final class Front implements HttpHandler {
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
       Optional<Fault> fault = faults.take(method, path);
-      if (fault.isPresent() && fault.get() instanceof Fault.Drop) {
-        return; // Closing an exchange whose headers were never sent closes the connection.
+      byte[] body;
+      try {
+        if (fault.isPresent() && fault.get() instanceof Fault.Drop) {
+          return; // Closing an exchange whose headers were never sent closes the connection.
+        }
+        body = readBody(ex);
+      } finally {
+        limiter.requestRead(ex.getRemoteAddress()); // read (or given up): no longer a connection still sending
       }
       Application app = application(path);
-      byte[] body = readBody(ex);
       if (body == null) {
         send(ex, errorOf(app, 413, "The request body is larger than " + maxBodyBytes + " bytes.", correlationId)
             .withHeader("Connection", "close"));
@@ -97,6 +104,8 @@ public final class Front implements HttpHandler {
       return app.handle(request.withUser(user));
     } catch (HttpError e) {
       return errorOf(app, e.status(), e.getMessage(), correlationId);
+    } catch (io.tokenroll.cmserver.store.DocumentTooLargeException e) {
+      return errorOf(app, 413, e.getMessage(), correlationId);
     } catch (Exception | StackOverflowError e) {
       LOG.log(Level.WARNING, "request " + method + " " + path + " failed, correlation id " + correlationId.get(), e);
       return errorOf(app, 500, "An error has occurred.", correlationId);
