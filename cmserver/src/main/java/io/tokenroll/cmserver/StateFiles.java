@@ -44,6 +44,7 @@ public final class StateFiles {
           Files.createDirectory(directory);
         }
       }
+      ownerOnly(directory);
       Path file = directory.resolve(CREDENTIALS);
       if (Files.exists(file)) {
         try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
@@ -52,6 +53,33 @@ public final class StateFiles {
       }
     }
     return s;
+  }
+
+  /**
+   * Makes an existing state directory the owner's alone (0700) and refuses one of another user: the database in it
+   * holds the CA keys and archived user keys, and a directory made earlier (by hand, by an older version) keeps
+   * whatever mode it was made with.
+   */
+  static void ownerOnly(Path directory) throws IOException {
+    var owner = Files.getOwner(directory);
+    var me = directory.getFileSystem().getUserPrincipalLookupService()
+        .lookupPrincipalByName(System.getProperty("user.name"));
+    if (!owner.equals(me)) {
+      throw new IOException("the state directory " + directory + " belongs to " + owner.getName() + ", not to "
+          + me.getName() + "; cmserver keeps its CA keys only in a directory of its own user");
+    }
+    Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
+  }
+
+  /** Every file of the state directory readable by its owner only (the H2 files are made with the umask). */
+  static void ownerOnlyFiles(Path directory) throws IOException {
+    try (var files = Files.newDirectoryStream(directory)) {
+      for (Path f : files) {
+        if (Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rw-------"));
+        }
+      }
+    }
   }
 
   /** The stored password for {@code key}, generated and stored on first use. */

@@ -92,6 +92,27 @@ class HostileInputTest {
         Csrs.csr(Csrs.rsa(2048), "SHA256withRSA")), "needs 1");
   }
 
+  /**
+   * Hostile-test finding 8: a body under the size limit whose stored form exceeds the database column was a 500.
+   * 50,000 short items make about 550 KB on the wire and over a million characters stored (each item is stored
+   * with its names spelled out).
+   */
+  @Test
+  void aBodyThatFitsTheLimitButNotTheStore_is413WithAMessage() throws Exception {
+    try (CmServer big = CmServer.start(Servers.config())) {
+      TestClient a = Servers.alice(big);
+      StringBuilder items = new StringBuilder("[");
+      for (int i = 0; i < 50_000; i++) {
+        items.append(i == 0 ? "" : ",").append("{\"n\":\"v\"}");
+      }
+      String body = "{\"type\":\"Enroll\",\"comment\":\"\",\"profiletemplateuuid\":\""
+          + BuiltInTemplates.SMART_CARD_LOGON + "\",\"datacollection\":" + items.append("]") + "}";
+      assertTrue(body.length() < (1 << 20), "under the 1 MiB body limit: " + body.length());
+      assertRefused(413, a.api("POST", "requests", body), "characters to store");
+      assertEquals(200, a.api("GET", "profiletemplates", null).statusCode(), "and the server goes on");
+    }
+  }
+
   @Test
   void oversizedBody() throws Exception {
     String huge = "{\"comment\":\"" + "x".repeat(100 * 1024) + "\"}";

@@ -79,6 +79,9 @@ class StandaloneCmServerE2eTest {
       Cli list = ChildProcess.run(java.util.Map.of(), List.of("cmserver", "list", "--state-dir", state.toString()));
       assertEquals(0, list.exitCode(), list.toString());
       assertTrue(list.out().contains(request), list.out());
+      JsonNode listed = JSON.readTree(list.out()); // one document: it pipes into jq
+      assertTrue(listed.get("requests").isArray() && listed.get("caRequests").isArray(), list.out());
+      assertTrue(listed.get("requests").toString().contains(request), list.out());
       Cli approve = ChildProcess.run(java.util.Map.of(), List.of("cmserver", "approve", request, "--state-dir",
           state.toString()));
       assertEquals(0, approve.exitCode(), approve.toString());

@@ -100,14 +100,20 @@ public final class CmServerCommand implements Callable<Integer> {
     }
 
     static int print(HttpResponse<String> r) throws Exception {
-      String body = r.body();
-      if (r.statusCode() / 100 != 2) {
-        System.err.println("cmserver answered " + r.statusCode() + ": " + body);
+      if (!ok(r)) {
         return 1;
       }
       ObjectMapper json = new ObjectMapper();
-      System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(body)));
+      System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(json.readTree(r.body())));
       return 0;
+    }
+
+    static boolean ok(HttpResponse<String> r) {
+      if (r.statusCode() / 100 != 2) {
+        System.err.println("cmserver answered " + r.statusCode() + ": " + r.body());
+        return false;
+      }
+      return true;
     }
   }
 
@@ -117,9 +123,22 @@ public final class CmServerCommand implements Callable<Integer> {
   static final class ListRequests extends AdminOptions implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
+      // one JSON document, so that the output can be piped to jq or parsed as a whole
       AdminClient c = client();
-      int a = print(c.send("GET", "requests", null));
-      return a != 0 ? a : print(c.send("GET", "ca-requests", null));
+      HttpResponse<String> cm = c.send("GET", "requests", null);
+      if (!ok(cm)) {
+        return 1;
+      }
+      HttpResponse<String> ca = c.send("GET", "ca-requests", null);
+      if (!ok(ca)) {
+        return 1;
+      }
+      ObjectMapper json = new ObjectMapper();
+      var both = json.createObjectNode();
+      both.set("requests", json.readTree(cm.body()));
+      both.set("caRequests", json.readTree(ca.body()));
+      System.out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(both));
+      return 0;
     }
   }
 

@@ -18,6 +18,8 @@ import java.util.Optional;
  */
 public final class Documents<T> {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
+  /** The size of cm_document.body (see {@link Database}). */
+  public static final int MAX_BODY_CHARS = 1_000_000;
 
   private final Database db;
   private final String kind;
@@ -32,6 +34,10 @@ public final class Documents<T> {
   /** Inserts or replaces the document {@code id}. */
   public void put(String id, String owner, String lookup, T value) throws SQLException {
     String body = write(value);
+    if (body.length() > MAX_BODY_CHARS) { // a request body under the size limit can still grow past this stored
+      throw new DocumentTooLargeException("The " + kind + " would take " + body.length() + " characters to store; "
+          + "at most " + MAX_BODY_CHARS + " are allowed. Send less data (fewer or shorter data collection items).");
+    }
     db.transaction(tx -> {
       PreparedStatement ps = tx.prepare("MERGE INTO cm_document KEY(kind, id) VALUES (?, ?, ?, ?, ?)");
       ps.setString(1, kind);
