@@ -18,11 +18,18 @@ final class ChildProcess {
   }
 
   static Process start(Map<String, String> env, List<String> args) throws IOException {
+    return start(env, List.of(), args);
+  }
+
+  /** As above, with JVM options before {@code -jar} (what the launcher adds). */
+  static Process start(Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing; the dist module is packaged before the tests run");
     }
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+        "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", JAR.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);

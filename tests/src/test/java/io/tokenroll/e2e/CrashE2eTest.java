@@ -105,6 +105,35 @@ class CrashE2eTest {
     assertServerRequestsSettled();
   }
 
+  /**
+   * Hostile-test finding 2: a journaled answer that cannot be read made every resume die the same way. Now it is a
+   * hostile answer like any other: refused, the key removed, the request abandoned — once.
+   */
+  @ParameterizedTest(name = "journaled answer: {0}")
+  @CsvSource(delimiter = '|', value = {
+      "unreadable JSON|[{\"Pkcs7\": ",
+      "nested ASN.1|NESTED",
+      "not items|[\"a\", 1, null]"})
+  void aJournaledAnswerThatCannotBeRead_isAbandonedOnResume_notRetriedForever(String name, String answer)
+      throws Exception {
+    Set<String> before = enrollmentIds();
+    Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", "NEED_INSTALL"),
+        stack.enrollArgs("Smart Card Logon"));
+    ChildProcess.awaitLine(child, "halted at NEED_INSTALL", 120);
+    ChildProcess.kill(child);
+    Enrollment killed = journal().all().stream().filter(e -> !before.contains(e.id)).findFirst().orElseThrow();
+    killed.answer = answer.equals("NESTED")
+        ? "[{\"isPkcs7\": true, \"Pkcs7\": \"" + Forge.b64(Forge.nestedSequences(5000)) + "\"}]" : answer;
+    journal().store(killed);
+    Cli resumed = stack.cli("resume", killed.id);
+    assertNotEquals(0, resumed.exitCode(), resumed.toString());
+    assertEquals(EnrollmentState.ABANDONED, journal().find(killed.id).orElseThrow().state, resumed.toString());
+    Cli again = stack.cli("resume", killed.id);
+    assertTrue(again.toString().contains("already ABANDONED"), again.toString());
+    assertNoOrphanKeys();
+    assertServerRequestsSettled();
+  }
+
   /** Killed while parked for approval: once approved, resume completes it. */
   @Test
   void killedWhilePendingApproval_thenApproved_resumeCompletes() throws Exception {

@@ -158,6 +158,22 @@ final class Forge {
     return certificates(pkcs7).stream().filter(c -> c.getBasicConstraints() < 0).findFirst().orElseThrow();
   }
 
+  /** {@code depth} SEQUENCEs inside each other: what overflowed a recursive ASN.1 decoder's stack. */
+  static byte[] nestedSequences(int depth) {
+    byte[] x = new byte[0];
+    for (int i = 0; i < depth; i++) {
+      int n = x.length;
+      byte[] len = n < 128 ? new byte[] {(byte) n} : n < 256 ? new byte[] {(byte) 0x81, (byte) n}
+          : new byte[] {(byte) 0x82, (byte) (n >> 8), (byte) n};
+      byte[] next = new byte[1 + len.length + n];
+      next[0] = 0x30;
+      System.arraycopy(len, 0, next, 1, len.length);
+      System.arraycopy(x, 0, next, 1 + len.length, n);
+      x = next;
+    }
+    return x;
+  }
+
   static String b64(byte[] der) {
     return Base64.getEncoder().encodeToString(der);
   }

@@ -129,6 +129,16 @@ class HostileAnswersTest {
             End.REFUSED, "not a PKCS#7"),
         new Case("Error as text", logon, item((i, a, f) -> i.put("Error", "CA unavailable")), End.REFUSED,
             "server reports an error"),
+        new Case("Error with terminal escapes", logon, item((i, a, f) -> i.put("Error",
+            "\u001b[2J\u001b[31mcertificate installed\u009b0m\u202e")), End.REFUSED, "server reports an error"),
+        new Case("deeply nested ASN.1 as PKCS#7 (20 KB)", logon, item((i, a, f) -> i.put("Pkcs7",
+            Forge.b64(Forge.nestedSequences(5000)))), End.REFUSED, "nested deeper"),
+        new Case("items that are strings", logon, replace("POST", DATA, 200, "[\"a\",\"b\"]"), End.REFUSED,
+            "not a certificate item"),
+        new Case("items that are numbers", logon, replace("POST", DATA, 200, "[1,2]"), End.REFUSED,
+            "not a certificate item"),
+        new Case("JSON nested 100,000 deep", logon, replace("POST", DATA, 200, "[".repeat(100_000)), End.REFUSED,
+            "malformed JSON"),
         new Case("Error as object", logon, item((i, a, f) -> i.putObject("Error").put("Message", "no")),
             End.REFUSED, "server reports an error"),
         new Case("CMC status failed", logon, (cmc(2, "Denied", true)), End.REFUSED, "not a success: failed"),
@@ -228,6 +238,8 @@ class HostileAnswersTest {
       c.arm().on(s.server.faults(), forge);
       Cli run = s.enroll(c.template(), "--retries", "3", "--retry-delay", "10", "--timeout", "1");
       String said = run.out() + run.err();
+      assertFalse(said.chars().anyMatch(ch -> ch == 0x1b || ch == 0x9b || ch == 0x202e),
+          c.name() + ": a control character from the server reached the terminal\n" + run);
       Enrollment e = new FileJournal(s.state.resolve("enrollments")).all().get(0);
       switch (c.end()) {
         case COMPLETED -> {

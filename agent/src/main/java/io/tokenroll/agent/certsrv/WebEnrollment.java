@@ -181,6 +181,7 @@ final class WebEnrollment {
   }
 
   private static X509Certificate x509(byte[] der, String path) throws CertSrvException {
+    shape(der, path);
     try {
       X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(der));
@@ -194,7 +195,17 @@ final class WebEnrollment {
     }
   }
 
+  /** Refuses ASN.1 a recursive decoder would overflow its stack on. */
+  private static void shape(byte[] der, String path) throws CertSrvException {
+    try {
+      io.tokenroll.agent.encoding.DerBounds.check(der, pathOnly(path) + "'s answer");
+    } catch (io.tokenroll.agent.encoding.DerBounds.TooComplexException e) {
+      throw new CertSrvException(HResult.ERROR_INVALID_DATA, e.getMessage() + "; refused");
+    }
+  }
+
   private static CMSSignedData pkcs7(byte[] der, String path) throws CertSrvException {
+    shape(der, path);
     try {
       CMSSignedData signed = new CMSSignedData(der);
       if (signed.getCertificates().getMatches(null).isEmpty()) {

@@ -51,6 +51,11 @@ final class CaOutput {
 
   /** The certificates of a DER certificate or certs-only PKCS#7, each followed by its issuer when present. */
   static List<X509Certificate> certificates(byte[] der) throws CertificateException {
+    try {
+      io.tokenroll.agent.encoding.DerBounds.check(der, "the CA's answer");
+    } catch (io.tokenroll.agent.encoding.DerBounds.TooComplexException e) {
+      throw new CertificateException(e.getMessage());
+    }
     List<X509Certificate> bag = new ArrayList<>();
     try {
       CMSSignedData p7 = new CMSSignedData(der);

@@ -42,10 +42,7 @@ final class CaSubmitCommand extends CaRequestCommand {
 
   @Override
   protected int run() throws Exception {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException(ExitCodes.INVALID_INPUT, "no such file: " + file);
-    }
-    byte[] der = request(Files.readAllBytes(file));
+    byte[] der = request(InputFiles.read(file, null));
     String attributeLines = attributeLines();
     CertsrvClient client = ca.client();
     int disposition;
@@ -63,11 +60,14 @@ final class CaSubmitCommand extends CaRequestCommand {
     try {
       byte[] der = BstrEncoding.decodeRequest(new String(content, StandardCharsets.ISO_8859_1),
           RequestFlags.CR_IN_ENCODEANY);
+      io.tokenroll.agent.encoding.DerBounds.check(der, file.toString());
       if (isPkcs10(der) || isSignedData(der)) {
         return der;
       }
     } catch (CertSrvException e) {
       // not decodable: reported below
+    } catch (io.tokenroll.agent.encoding.DerBounds.TooComplexException e) {
+      throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
     }
     throw new CliException(ExitCodes.INVALID_INPUT, file + " is not a PKCS#10, CMC or PKCS#7 certificate request");
   }

@@ -47,11 +47,20 @@ public final class Pem {
 
   /** Every X.509 certificate in PEM (any number of CERTIFICATE blocks) or a single DER certificate. */
   public static List<X509Certificate> certificates(byte[] bytes) throws CertificateException {
+    try {
+      return decodeCertificates(bytes);
+    } catch (StackOverflowError e) { // a backstop behind the shape check
+      throw new CertificateException("a certificate is nested too deeply to decode");
+    }
+  }
+
+  private static List<X509Certificate> decodeCertificates(byte[] bytes) throws CertificateException {
     CertificateFactory cf = CertificateFactory.getInstance("X.509");
     List<X509Certificate> certs = new ArrayList<>();
     if (looksLikePem(bytes)) {
       for (Block b : decode(new String(bytes, StandardCharsets.US_ASCII))) {
         if (b.type().equals("CERTIFICATE")) {
+          checkShape(b.der());
           certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(b.der())));
         }
       }
@@ -59,8 +68,17 @@ public final class Pem {
         throw new CertificateException("no CERTIFICATE block in the PEM input");
       }
     } else {
+      checkShape(bytes);
       certs.add((X509Certificate) cf.generateCertificate(new ByteArrayInputStream(bytes)));
     }
     return certs;
+  }
+
+  private static void checkShape(byte[] der) throws CertificateException {
+    try {
+      DerBounds.check(der, "the certificate");
+    } catch (DerBounds.TooComplexException e) {
+      throw new CertificateException(e.getMessage());
+    }
   }
 }

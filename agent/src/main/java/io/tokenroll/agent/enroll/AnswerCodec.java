@@ -3,7 +3,6 @@ package io.tokenroll.agent.enroll;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tokenroll.agent.mimcm.Models.CertificateItem;
 import java.io.IOException;
 import java.util.Arrays;
@@ -11,7 +10,7 @@ import java.util.List;
 
 /** The server's certificatedata answer as the journal keeps it until it is installed. */
 final class AnswerCodec {
-  private static final ObjectMapper JSON = JsonMapper.builder()
+  private static final ObjectMapper JSON = io.tokenroll.agent.encoding.BoundedJson.builder()
       .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 

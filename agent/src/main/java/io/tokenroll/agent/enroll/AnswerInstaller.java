@@ -96,7 +96,12 @@ final class AnswerInstaller {
     List<Planned> plans = new ArrayList<>();
     Set<Integer> claimed = new HashSet<>();
     for (int i = 0; i < items.size(); i++) {
-      Planned p = plan(i, items.get(i), e, claimed);
+      Planned p;
+      try {
+        p = plan(i, items.get(i), e, claimed);
+      } catch (RuntimeException | StackOverflowError ex) { // a decoder's failure on hostile input: refuse the item
+        p = new Refused(i, "the item cannot be decoded (" + ex.getClass().getSimpleName() + "); refused");
+      }
       if (p instanceof CertWrite w) {
         claimed.add(w.key.index);
       }

@@ -94,7 +94,17 @@ public final class EnrollmentMachine {
 
   private Step install(Enrollment e) throws IOException, TokenException, EnrollmentException {
     TokenSession s = token.session();
-    List<CertificateItem> items = AnswerCodec.read(e.answer);
+    List<CertificateItem> items;
+    try {
+      items = AnswerCodec.read(e.answer);
+    } catch (EnrollmentException unreadable) {
+      // A hostile answer, not a passing failure: reading it again on every resume would fail the same way forever.
+      e.lastError = unreadable.getMessage() + "; the answer is refused and the enrollment abandoned";
+      e.answer = null;
+      e.pfxPassword = null;
+      states.persist(e, EnrollmentState.NEED_ABANDON);
+      return Step.now(e);
+    }
     try (TokenLock lock = token.lock()) {
       states.persist(e, EnrollmentState.INSTALLING);
       e.outcomes = new AnswerInstaller(s, trust, writeAuthorities, states.journal()).install(e, items);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import io.tokenroll.agent.http.ProtocolException;
 import io.tokenroll.protocol.mimcm.MimEnum;
@@ -23,7 +22,7 @@ import java.io.IOException;
  * properties ignored. Malformed JSON becomes a {@link ProtocolException} naming the route.
  */
 final class CmJson {
-  static final ObjectMapper MAPPER = JsonMapper.builder()
+  static final ObjectMapper MAPPER = io.tokenroll.agent.encoding.BoundedJson.builder()
       .enable(MapperFeature.ACCEPT_CASE_INSENSITIVE_PROPERTIES)
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY)
@@ -45,12 +44,28 @@ final class CmJson {
   static <T> T read(byte[] body, Class<T> type, String route) throws ProtocolException {
     try {
       T value = MAPPER.readValue(body, type);
+      if (value != null && value.getClass().isArray() && java.util.Arrays.asList((Object[]) value).contains(null)) {
+        throw new ProtocolException(route + " answered with an array holding null");
+      }
       if (value == null) {
         throw new ProtocolException(route + " answered with an empty JSON value");
       }
       return value;
     } catch (IOException e) {
       throw new ProtocolException(route + " answered with malformed JSON: " + firstLine(e.getMessage()), e);
+    }
+  }
+
+  /** A parsed tree as {@code type}; a tree of another shape is a {@link ProtocolException} naming the route. */
+  static <T> T convert(JsonNode tree, Class<T> type, String route) throws ProtocolException {
+    try {
+      T value = MAPPER.convertValue(tree, type);
+      if (value == null) {
+        throw new ProtocolException(route + " answered with an empty JSON value");
+      }
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException(route + " answered with JSON of the wrong shape: " + firstLine(e.getMessage()), e);
     }
   }
 

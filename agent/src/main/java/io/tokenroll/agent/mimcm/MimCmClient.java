@@ -99,9 +99,9 @@ public final class MimCmClient {
     }
     JsonNode tree = CmJson.tree(r.body(), "GET requests");
     if (!tree.isArray()) {
-      return List.of(CmJson.MAPPER.convertValue(tree, CmRequest.class)); // one object, as for a single GET
+      return List.of(CmJson.convert(tree, CmRequest.class, "GET requests")); // one object, as for a single GET
     }
-    return Arrays.asList(CmJson.MAPPER.convertValue(tree, CmRequest[].class));
+    return Arrays.asList(CmJson.convert(tree, CmRequest[].class, "GET requests"));
   }
 
   /** {@code PUT requests/{id}} with Completed, Canceled or Abandoned. */
@@ -116,6 +116,9 @@ public final class MimCmClient {
         : Arrays.asList(CmJson.read(r.body(), GenerationOption[].class, "GET certificaterequestgenerationoptions"));
   }
 
+  /** One item per request and per archived key: far fewer than this. */
+  static final int MAX_ITEMS = 256;
+
   /** Submits the CSRs (base64 DER) and returns every item of the answer. Not idempotent: it issues certificates. */
   public List<CertificateItem> certificateData(UUID request, String pfxPassword, List<String> csrs, String comment)
       throws ServerException {
@@ -127,16 +130,26 @@ public final class MimCmClient {
     if (r.status() == 204) {
       return List.of();
     }
-    JsonNode tree = CmJson.tree(r.body(), "POST certificatedata");
+    return certificateItems(r.body());
+  }
+
+  /** The items of a certificatedata answer body; anything else is a {@link ProtocolException}. */
+  public static List<CertificateItem> certificateItems(byte[] body) throws ProtocolException {
+    JsonNode tree = CmJson.tree(body, "POST certificatedata");
     if (!tree.isArray()) {
       throw new ProtocolException("POST certificatedata answered with JSON that is not an array of certificates");
     }
-    try {
-      return Arrays.asList(CmJson.MAPPER.convertValue(tree, CertificateItem[].class));
-    } catch (IllegalArgumentException e) {
-      throw new ProtocolException("POST certificatedata answered with items of the wrong shape: "
-          + e.getMessage().lines().findFirst().orElse(""));
+    if (tree.size() > MAX_ITEMS) {
+      throw new ProtocolException("POST certificatedata answered with " + tree.size() + " items; more than "
+          + MAX_ITEMS + " is not an answer to our requests");
     }
+    for (int i = 0; i < tree.size(); i++) {
+      if (!tree.get(i).isObject()) {
+        throw new ProtocolException("POST certificatedata answered with item " + (i + 1) + " that is not a "
+            + "certificate item (a JSON " + tree.get(i).getNodeType().name().toLowerCase(java.util.Locale.ROOT) + ")");
+      }
+    }
+    return Arrays.asList(CmJson.convert(tree, CertificateItem[].class, "POST certificatedata"));
   }
 
   /** Binds a card to a request; returns the CM smart card's UUID (not the card id). */
@@ -157,7 +170,7 @@ public final class MimCmClient {
     }
     JsonNode tree = CmJson.tree(r.body(), "GET smartcards?cardid=");
     JsonNode one = tree.isArray() ? (tree.size() == 0 ? null : tree.get(0)) : tree;
-    return one == null ? Optional.empty() : Optional.of(CmJson.MAPPER.convertValue(one, Smartcard.class));
+    return one == null ? Optional.empty() : Optional.of(CmJson.convert(one, Smartcard.class, "GET smartcards"));
   }
 
   public Smartcard smartcard(UUID id) throws ServerException {

@@ -23,7 +23,11 @@ import org.bouncycastle.pkcs.PKCS10CertificationRequest;
  * PKCS#7, a PFX, a CSR, a certificate — into a plain description (nested maps, printable as JSON or text).
  */
 public final class Inspector {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** More items or PEM blocks than any answer or bundle holds. */
+  static final int MAX_ITEMS = 256;
+  /** The key under which a description lists what makes the input unusable (absent when nothing does). */
+  public static final String PROBLEMS = "problems";
+  private static final ObjectMapper JSON = io.tokenroll.agent.encoding.BoundedJson.builder().build();
 
   private Inspector() {
   }
@@ -38,8 +42,20 @@ public final class Inspector {
       if (blocks.isEmpty()) {
         throw new InvalidResponseException("PEM without a readable block");
       }
-      Pem.Block b = blocks.get(0);
-      return binary(b.der(), b.type(), pfxPassword);
+      if (blocks.size() == 1) {
+        return binary(blocks.get(0).der(), blocks.get(0).type(), pfxPassword);
+      }
+      if (blocks.size() > MAX_ITEMS) {
+        throw new InvalidResponseException(blocks.size() + " PEM blocks; more than " + MAX_ITEMS + " is refused");
+      }
+      Map<String, Object> out = new LinkedHashMap<>();
+      out.put("kind", "PEM (" + blocks.size() + " blocks)");
+      List<Object> each = new ArrayList<>();
+      for (Pem.Block b : blocks) { // every block: a bundle shown as its first certificate would hide the rest
+        each.add(binary(b.der(), b.type(), pfxPassword));
+      }
+      out.put("blocks", each);
+      return out;
     }
     if (text.matches("(?s)[A-Za-z0-9+/=\\s]+") && !text.isEmpty()) {
       try {
@@ -60,20 +76,47 @@ public final class Inspector {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     if (root.isArray()) {
+      if (root.size() > MAX_ITEMS) {
+        throw new InvalidResponseException("a certificatedata answer of " + root.size() + " items; more than "
+            + MAX_ITEMS + " is refused");
+      }
       out.put("kind", "certificatedata answer (" + root.size() + " item(s))");
       List<Object> items = new ArrayList<>();
-      for (JsonNode item : root) {
-        items.add(item(item, pfxPassword));
+      List<String> problems = new ArrayList<>();
+      for (int i = 0; i < root.size(); i++) {
+        JsonNode item = root.get(i);
+        if (!item.isObject()) {
+          throw new InvalidResponseException("item " + (i + 1) + " of the certificatedata answer is not an object "
+              + "but a JSON " + item.getNodeType().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        Map<String, Object> described = item(item, pfxPassword);
+        if (described.get("problem") != null) {
+          problems.add("item " + (i + 1) + ": " + described.get("problem"));
+        }
+        items.add(described);
       }
       out.put("items", items);
+      if (root.isEmpty()) {
+        problems.add("the answer has no items");
+      }
+      if (!problems.isEmpty()) {
+        out.put(PROBLEMS, problems);
+      }
       return out;
     }
     JsonNode csrs = field(root, "certificaterequests");
     if (csrs != null) {
       out.put("kind", "certificatedata request");
       List<Object> list = new ArrayList<>();
+      if (!csrs.isArray() || csrs.size() > MAX_ITEMS) {
+        throw new InvalidResponseException("certificaterequests is not an array of at most " + MAX_ITEMS + " items");
+      }
       for (JsonNode c : csrs) {
-        list.add(csr(Base64.getMimeDecoder().decode(c.asText())));
+        try {
+          list.add(csr(Base64.getMimeDecoder().decode(c.asText())));
+        } catch (IllegalArgumentException e) {
+          throw new InvalidResponseException("a certificate request is not valid base64");
+        }
       }
       out.put("certificaterequests", list);
       out.put("pfxpassword", field(root, "pfxpassword") == null ? null : "(present, not shown)");
@@ -88,12 +131,17 @@ public final class Inspector {
     out.put("flags", field(item, "Flags") == null ? null : field(item, "Flags").asInt());
     JsonNode error = field(item, "Error");
     out.put("error", error == null || error.isNull() ? null : error.toString());
+    boolean pkcs7 = bool(field(item, "isPkcs7"));
+    boolean pfx = bool(field(item, "isPfx"));
     try {
-      if (bool(field(item, "isPkcs7"))) {
-        out.put("pkcs7", binary(Base64.getMimeDecoder().decode(text(field(item, "Pkcs7"))), "PKCS7", null));
+      if (pkcs7) {
+        out.put("pkcs7", binary(base64(item, "Pkcs7"), "PKCS7", null));
       }
-      if (bool(field(item, "isPfx"))) {
-        out.put("pfx", binary(Base64.getMimeDecoder().decode(text(field(item, "Pfx"))), "PFX", pfxPassword));
+      if (pfx) {
+        out.put("pfx", binary(base64(item, "Pfx"), "PFX", pfxPassword));
+      }
+      if (!pkcs7 && !pfx && out.get("error") == null) {
+        out.put("problem", "neither a PKCS#7 nor a PFX, and no error");
       }
     } catch (IllegalArgumentException | InvalidResponseException e) {
       out.put("problem", e.getMessage());
@@ -103,6 +151,7 @@ public final class Inspector {
 
   private static Map<String, Object> binary(byte[] der, String pemType, char[] pfxPassword)
       throws InvalidResponseException {
+    InvalidResponseException.checkShape(der, pemType == null ? "the input" : "the " + pemType);
     if ("CERTIFICATE REQUEST".equals(pemType) || "NEW CERTIFICATE REQUEST".equals(pemType)) {
       return csr(der);
     }
@@ -154,6 +203,7 @@ public final class Inspector {
   }
 
   private static Map<String, Object> csr(byte[] der) throws InvalidResponseException {
+    InvalidResponseException.checkShape(der, "the request");
     try {
       PKCS10CertificationRequest csr = new PKCS10CertificationRequest(der);
       Map<String, Object> out = new LinkedHashMap<>();
@@ -176,10 +226,11 @@ public final class Inspector {
   }
 
   private static Map<String, Object> certificate(byte[] der) throws InvalidResponseException {
+    InvalidResponseException.checkShape(der, "the certificate");
     try {
       return describe((X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(der)));
-    } catch (java.security.cert.CertificateException e) {
+    } catch (java.security.cert.CertificateException | RuntimeException e) {
       throw new InvalidResponseException("not an X.509 certificate: " + e.getMessage());
     }
   }
@@ -209,6 +260,18 @@ public final class Inspector {
       }
     }
     return null;
+  }
+
+  private static byte[] base64(JsonNode item, String name) {
+    String value = text(field(item, name));
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " is missing or empty");
+    }
+    try {
+      return Base64.getMimeDecoder().decode(value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(name + " is not valid base64");
+    }
   }
 
   private static String text(JsonNode n) {

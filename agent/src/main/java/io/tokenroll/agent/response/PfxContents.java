@@ -13,6 +13,7 @@ import java.util.List;
 public record PfxContents(PrivateKey key, X509Certificate certificate, List<X509Certificate> chain) {
 
   public static PfxContents open(byte[] pfx, char[] password) throws InvalidResponseException {
+    InvalidResponseException.checkShape(pfx, "the PFX");
     try {
       KeyStore ks = KeyStore.getInstance("PKCS12");
       ks.load(new ByteArrayInputStream(pfx), password);
@@ -35,9 +36,17 @@ public record PfxContents(PrivateKey key, X509Certificate certificate, List<X509
       throw e;
     } catch (java.io.IOException e) {
       throw new InvalidResponseException("the PFX cannot be opened (wrong pfxpassword, or not a PFX): "
-          + e.getMessage());
+          + reason(e));
     } catch (java.security.GeneralSecurityException | RuntimeException e) {
-      throw new InvalidResponseException("the PFX cannot be read: " + e.getMessage());
+      throw new InvalidResponseException("the PFX cannot be read: " + reason(e));
+    } catch (StackOverflowError e) { // decrypted contents are decoded too, past the shape check of the outside
+      throw new InvalidResponseException("the PFX is nested too deeply to decode; refused");
     }
+  }
+
+  /** What went wrong, never "null": the JDK throws some exceptions (a truncated PFX's EOFException) bare. */
+  private static String reason(Exception e) {
+    return e.getMessage() != null ? e.getMessage() : e instanceof java.io.EOFException ? "it is truncated"
+        : e.getClass().getSimpleName();
   }
 }

@@ -42,6 +42,15 @@ public final class ResponseParser {
   }
 
   public static CmcResponse parse(byte[] der) throws InvalidResponseException {
+    InvalidResponseException.checkShape(der, "the PKCS#7");
+    try {
+      return decode(der);
+    } catch (StackOverflowError e) { // a backstop: the shape check is meant to make this unreachable
+      throw new InvalidResponseException("the PKCS#7 is nested too deeply to decode; refused");
+    }
+  }
+
+  private static CmcResponse decode(byte[] der) throws InvalidResponseException {
     CMSSignedData signed;
     try {
       signed = new CMSSignedData(der);
