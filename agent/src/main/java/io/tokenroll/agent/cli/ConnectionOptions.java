@@ -86,10 +86,7 @@ final class ConnectionOptions {
     return file;
   }
 
-  private static byte[] readable(Path file, String option) throws IOException {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException(ExitCodes.INVALID_INPUT, option + ": no such file: " + file);
-    }
-    return Files.readAllBytes(file);
+  private static byte[] readable(Path file, String option) {
+    return InputFiles.read(file, option);
   }
 }

@@ -51,7 +51,7 @@ final class ImportCertCommand extends BaseCommand {
   protected int run() throws Exception {
     List<X509Certificate> certs;
     try {
-      certs = Pem.certificates(Files.readAllBytes(file));
+      certs = Pem.certificates(InputFiles.read(file, null));
     } catch (CertificateException | IllegalArgumentException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, file + " holds no readable certificate: " + e.getMessage());
     }

@@ -3,7 +3,6 @@ package io.tokenroll.agent.cli;
 import io.tokenroll.agent.http.PasswordSource;
 import io.tokenroll.agent.response.InvalidResponseException;
 import io.tokenroll.agent.response.Inspector;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -27,13 +26,11 @@ final class InspectCommand extends BaseCommand {
 
   @Override
   protected int run() throws Exception {
-    if (!Files.isRegularFile(file)) {
-      throw new CliException(ExitCodes.INVALID_INPUT, "no such file: " + file);
-    }
+    byte[] bytes = InputFiles.read(file, null);
     char[] password = passwordSource == null ? null : PasswordSource.read(passwordSource, "PFX password");
     Map<String, Object> description;
     try {
-      description = Inspector.inspect(Files.readAllBytes(file), password);
+      description = Inspector.inspect(bytes, password);
     } catch (InvalidResponseException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, file + ": " + e.getMessage());
     }
@@ -42,6 +39,10 @@ final class InspectCommand extends BaseCommand {
     } else {
       print(description, "");
       out().flush();
+    }
+    if (description.get(Inspector.PROBLEMS) instanceof List<?> problems) {
+      throw new CliException(ExitCodes.INVALID_INPUT, file + ": " + problems.size()
+          + " problem(s) that would stop an installation; the first: " + problems.get(0));
     }
     return ExitCodes.OK;
   }

@@ -14,6 +14,9 @@ public final class PasswordSource {
   private PasswordSource() {
   }
 
+  /** A password is a line; a file far longer is the wrong file. */
+  static final int MAX_FILE_BYTES = 4096;
+
   public static char[] read(String spec, String what) throws IOException {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("no source for the " + what
@@ -42,11 +45,34 @@ public final class PasswordSource {
           + "prompt)");
     }
     Path f = Path.of(spec.substring(5));
-    String text = Files.readString(f, StandardCharsets.UTF_8);
-    String first = text.lines().findFirst().orElse("");
-    if (first.isEmpty()) {
-      throw new IOException("the " + what + " file " + f + " is empty");
+    byte[] bytes;
+    try (var in = Files.newInputStream(f)) { // a stream: a FIFO or <(…) has no size, and may never end
+      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
     }
-    return first.toCharArray();
+    try {
+      if (bytes.length > MAX_FILE_BYTES) {
+        throw new IOException("the " + what + " file " + f + " is larger than " + MAX_FILE_BYTES + " bytes; is it "
+            + "the right file?");
+      }
+      java.nio.CharBuffer text;
+      try {
+        text = StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes));
+      } catch (java.nio.charset.CharacterCodingException e) {
+        throw new IOException("the " + what + " file " + f + " is not UTF-8 text");
+      }
+      int end = 0;
+      while (end < text.limit() && text.get(end) != '\n' && text.get(end) != '\r') {
+        end++;
+      }
+      char[] first = new char[end];
+      text.get(first, 0, end);
+      java.util.Arrays.fill(text.array(), '\0');
+      if (first.length == 0) {
+        throw new IOException("the " + what + " file " + f + " is empty");
+      }
+      return first;
+    } finally {
+      java.util.Arrays.fill(bytes, (byte) 0);
+    }
   }
 }

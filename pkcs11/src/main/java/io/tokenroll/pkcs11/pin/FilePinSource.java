@@ -22,15 +22,15 @@ public final class FilePinSource implements PinSource {
   @Override
   public Pin read(TokenInfo token, PinPurpose purpose) throws TokenException {
     byte[] bytes;
-    try {
-      if (Files.size(file) > MAX_SIZE) {
-        throw new TokenException("PIN file " + file + " is larger than " + MAX_SIZE + " bytes; is it the right file?");
-      }
-      bytes = Files.readAllBytes(file);
+    try (var in = Files.newInputStream(file)) { // a stream: a FIFO or <(…) has no size, and may never end
+      bytes = in.readNBytes(MAX_SIZE + 1);
     } catch (IOException e) {
       throw new TokenException("cannot read PIN file " + file + ": " + e.getClass().getSimpleName());
     }
     try {
+      if (bytes.length > MAX_SIZE) {
+        throw new TokenException("PIN file " + file + " is larger than " + MAX_SIZE + " bytes; is it the right file?");
+      }
       CharBuffer decoded = StandardCharsets.UTF_8.decode(ByteBuffer.wrap(bytes));
       int end = 0;
       while (end < decoded.limit() && decoded.get(end) != '\n' && decoded.get(end) != '\r') {
