@@ -14,14 +14,24 @@ public abstract class BaseCommand implements Callable<Integer> {
   @Mixin
   protected OutputOptions output;
 
+  private PrintWriter raw;
+  private PrintWriter safe;
+
+  /** Standard output, with control characters made visible ({@link SafeText}): much of what is printed came from a
+   *  server or a token. */
   protected PrintWriter out() {
-    return spec.commandLine().getOut();
+    PrintWriter current = spec.commandLine().getOut();
+    if (current != raw) {
+      raw = current;
+      safe = SafeText.writer(current);
+    }
+    return safe;
   }
 
-  /** A diagnostic line on stderr. */
+  /** A diagnostic line on stderr, with control characters made visible. */
   protected void note(String message) {
     PrintWriter err = spec.commandLine().getErr();
-    err.println(message);
+    err.println(SafeText.clean(message));
     err.flush();
   }
 

@@ -69,7 +69,7 @@ public final class Cli {
     cl.setExitCodeExceptionMapper(Cli::exitCode);
     cl.setParameterExceptionHandler((ex, unmatched) -> {
       PrintWriter err = ex.getCommandLine().getErr();
-      err.println("tokenroll: " + ex.getMessage());
+      err.println("tokenroll: " + SafeText.clean(ex.getMessage()));
       CommandLine.UnmatchedArgumentException.printSuggestions(ex, err); // "Did you mean: objects?"
       err.println("Run '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help' for its options.");
       err.flush();
@@ -110,7 +110,7 @@ public final class Cli {
 
   private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
     PrintWriter err = cl.getErr();
-    err.println("tokenroll: " + message(ex));
+    err.println("tokenroll: " + SafeText.clean(message(ex)));
     if (verbose || exitCode(ex) == ExitCodes.INTERNAL) {
       ex.printStackTrace(err);
     }
