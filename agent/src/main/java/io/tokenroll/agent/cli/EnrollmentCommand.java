@@ -47,7 +47,13 @@ abstract class EnrollmentCommand extends BaseCommand {
       if (needsTokenNow(e)) {
         ctx.token().session(); // log in before anything reaches the server: a wrong PIN stops here
       }
-      step = resume ? ctx.runner().resume(e) : ctx.runner().run(e);
+      try {
+        step = resume ? ctx.runner().resume(e) : ctx.runner().run(e);
+      } finally {
+        if (e.state.isFinal()) {
+          claim.removeOnClose();
+        }
+      }
     } catch (EnrollmentException ex) {
       throw new CliException(ExitCodes.FAILED, ex.getMessage());
     }

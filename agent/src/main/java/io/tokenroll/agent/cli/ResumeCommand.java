@@ -28,10 +28,14 @@ final class ResumeCommand extends EnrollmentCommand {
   @Override
   protected int run() throws Exception {
     FileJournal journal = state.journal();
+    FileJournal.Listing listing = id != null ? null : journal.list();
     List<Enrollment> todo = id != null
         ? List.of(journal.find(id).orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT,
             "no enrollment '" + id + "' in " + journal.directory())))
-        : journal.all().stream().filter(e -> !e.state.isFinal()).toList();
+        : listing.enrollments().stream().filter(e -> !e.state.isFinal()).toList();
+    if (listing != null) {
+      listing.unreadable().forEach(this::note); // skipped, named: the others still go on
+    }
     if (todo.isEmpty()) {
       note("nothing to resume in " + journal.directory());
       return ExitCodes.OK;

@@ -25,10 +25,14 @@ final class StatusCommand extends BaseCommand {
   @Override
   protected int run() throws Exception {
     FileJournal journal = state.journal();
+    FileJournal.Listing listing = id != null ? null : journal.list();
     List<Enrollment> list = id != null
         ? List.of(journal.find(id).orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT,
             "no enrollment '" + id + "' in " + journal.directory())))
-        : journal.all().stream().filter(e -> all || e.supersededBy == null).toList();
+        : listing.enrollments().stream().filter(e -> all || e.supersededBy == null).toList();
+    if (listing != null) {
+      listing.unreadable().forEach(this::note); // a damaged file is named; the others are still shown
+    }
     if (json()) {
       printJson(id != null ? EnrollmentViews.of(list.get(0)) : list.stream().map(EnrollmentViews::of).toList());
       return ExitCodes.OK;

@@ -3,7 +3,6 @@ package io.tokenroll.agent.journal;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.tokenroll.agent.enroll.Enrollment;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -26,7 +25,7 @@ import java.util.Optional;
  * the old or the new state, never half of one. Temporary files and unknown fields are ignored on load.
  */
 public final class FileJournal implements Journal {
-  private static final ObjectMapper JSON = JsonMapper.builder()
+  private static final ObjectMapper JSON = io.tokenroll.agent.encoding.BoundedJson.builder()
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -37,9 +36,10 @@ public final class FileJournal implements Journal {
 
   public FileJournal(Path dir) throws IOException {
     this.dir = dir;
-    if (!Files.isDirectory(dir)) {
-      Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+    if (dir.getParent() != null && dir.getFileName().toString().equals("enrollments")) {
+      PrivateDirectory.ensure(dir.getParent()); // the state directory: locks and claims live there too
     }
+    PrivateDirectory.ensure(dir);
   }
 
   public Path directory() {
@@ -93,24 +93,66 @@ public final class FileJournal implements Journal {
     return matches.stream().findFirst();
   }
 
+  /** Every readable enrollment; unreadable files are left out (see {@link #list()} for them). */
   @Override
   public List<Enrollment> all() throws IOException {
+    return list().enrollments();
+  }
+
+  /** What the journal holds: the enrollments, and each file that cannot be read with why. */
+  public record Listing(List<Enrollment> enrollments, List<String> unreadable) {
+  }
+
+  /**
+   * Reads every journal file. A damaged one (a disk error, an edit by hand, a file from elsewhere) is reported,
+   * not fatal: it must not hide or stop the other enrollments.
+   */
+  public Listing list() throws IOException {
     List<Enrollment> list = new ArrayList<>();
+    List<String> unreadable = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*.json")) {
       for (Path f : files) {
-        list.add(read(f));
+        try {
+          list.add(read(f));
+        } catch (IOException e) {
+          unreadable.add(e.getMessage());
+        }
       }
     }
     list.sort(Comparator.comparing((Enrollment e) -> e.created == null ? java.time.Instant.EPOCH : e.created));
-    return list;
+    return new Listing(list, unreadable);
   }
+
+  /** A journal entry is a few KB; one far larger is not ours. */
+  static final long MAX_FILE_BYTES = 16 << 20;
 
   private static Enrollment read(Path f) throws IOException {
     try {
-      return JSON.readValue(f.toFile(), Enrollment.class);
+      if (Files.size(f) > MAX_FILE_BYTES) {
+        throw new IOException("larger than " + MAX_FILE_BYTES + " bytes");
+      }
+      return parse(Files.readAllBytes(f));
     } catch (IOException e) {
-      throw new IOException("journal file " + f + " is unreadable: " + e.getMessage(), e);
+      throw new IOException("journal file " + f + " is unreadable: " + firstLine(e.getMessage()), e);
     }
+  }
+
+  /** One journal entry from its bytes; anything that is not one is an IOException. */
+  public static Enrollment parse(byte[] json) throws IOException {
+    Enrollment e;
+    try {
+      e = JSON.readValue(json, Enrollment.class);
+    } catch (RuntimeException ex) { // a value Jackson accepts but a field rejects (an unknown state name …)
+      throw new IOException(ex.getMessage(), ex);
+    }
+    if (e == null || e.id == null || e.state == null) {
+      throw new IOException("not a journal entry (no id or state)");
+    }
+    return e;
+  }
+
+  private static String firstLine(String s) {
+    return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
   /** Instants as ISO-8601 text, without the jsr310 module. */
