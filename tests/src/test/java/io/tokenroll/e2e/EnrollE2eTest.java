@@ -70,6 +70,42 @@ class EnrollE2eTest {
       UUID request = UUID.fromString(st.get("request").asText());
       assertEquals("Completed", s.server.admin().requests().stream().filter(r -> r.uuid().equals(request))
           .findFirst().orElseThrow().status());
+      try (var claims = Files.list(s.state.resolve("enrollments").resolve("claims"))) {
+        assertEquals(0, claims.count(), "the claim file of a finished enrollment is gone (hostile-test finding 11)");
+      }
+    }
+  }
+
+  /** Hostile-test finding 5: the message said "kept … resume X", and resume X said there was no X. */
+  @Test
+  void aWrongPasswordOnANewEnrollment_saysNothingWasKept_andNothingIs() throws Exception {
+    try (Stack s = new Stack("e2e-new-401")) {
+      Path wrong = Backends.writeSecret(s.dir.resolve("wrong.password"), "not-the-password");
+      List<String> args = s.enrollArgs("Smart Card Logon");
+      args.set(args.indexOf("file:" + s.password), "file:" + wrong);
+      Cli run = Cli.run(args.toArray(String[]::new));
+      assertEquals(ExitCodes.FAILED, run.exitCode(), run.toString());
+      assertTrue(run.err().contains("401") && run.err().contains("nothing was kept"), run.err());
+      assertFalse(run.err().contains("is kept"), run.err());
+      assertTrue(new io.tokenroll.agent.journal.FileJournal(s.state.resolve("enrollments")).all().isEmpty());
+      assertTrue(s.objects().isEmpty());
+    }
+  }
+
+  /** Hostile-test finding 7: a password in --server was accepted, used and written to the journal. */
+  @Test
+  void aPasswordInTheServerUrl_isRefused_neverStored() throws Exception {
+    try (Stack s = new Stack("e2e-url-password")) {
+      List<String> args = s.enrollArgs("Smart Card Logon");
+      String base = s.server.baseUri().toString();
+      args.set(args.indexOf(base), base.replace("https://", "https://alice:Secr3tInUrl@"));
+      Cli run = Cli.run(args.toArray(String[]::new));
+      assertEquals(ExitCodes.INVALID_INPUT, run.exitCode(), run.toString());
+      assertFalse(run.toString().contains("Secr3tInUrl"), run.toString());
+      assertTrue(run.err().contains("--password-source"), run.err());
+      assertFalse(Files.exists(s.state.resolve("enrollments")) && new io.tokenroll.agent.journal.FileJournal(
+          s.state.resolve("enrollments")).all().size() > 0, "nothing journaled");
+      assertTrue(s.server.admin().requests().isEmpty(), "nothing sent");
     }
   }
 
@@ -310,7 +346,10 @@ class EnrollE2eTest {
       }
       s.server.faults().dropConnection("PUT", "/requests/[0-9a-f-]+$", 1);
       String id = enrollmentId(s.enroll("Smart Card Logon", "--retries", "1"));
-      assertEquals(0, s.cli("abandon", id).exitCode());
+      Cli abandoned = s.cli("abandon", id);
+      assertEquals(0, abandoned.exitCode(), abandoned.toString());
+      assertTrue(abandoned.out().contains("(Abandoned)"), "the request's status as it is now (hostile-test finding "
+          + "12), not as it was: " + abandoned.out());
       List<TokenObject> left = s.objects();
       assertEquals(1, left.size(), "only what the card had before: " + left);
       assertEquals(root, left.get(0).certificate());

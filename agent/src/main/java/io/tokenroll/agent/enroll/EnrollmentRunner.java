@@ -67,13 +67,18 @@ public final class EnrollmentRunner {
       } catch (AccessDeniedException ex) {
         e.lastError = ex.getMessage();
         e.state = e.state.onRestart();
-        remember(e);
+        if (!remember(e)) {
+          throw new EnrollmentException(ex.getMessage() + " (nothing was kept: the server has no request of ours; "
+              + "fix the credentials or trust and run the command again)", ex);
+        }
         throw new EnrollmentException(ex.getMessage() + " (enrollment " + e.id + " is kept in state " + e.state
             + "; fix the credentials or trust, then 'tokenroll resume " + e.id + "')", ex);
       } catch (ServerRefusedException | ProtocolException ex) {
         if (!failed(e, ex)) {
-          throw new EnrollmentException(ex.getMessage() + " (enrollment " + e.id + " is kept in state " + e.state
-              + "; 'tokenroll abandon " + e.id + "' removes it)", ex);
+          throw new EnrollmentException(ex.getMessage() + (journal.get(e.id).isPresent()
+              ? " (enrollment " + e.id + " is kept in state " + e.state + "; 'tokenroll abandon " + e.id
+                  + "' removes it)"
+              : " (nothing was kept: the server has no request of ours)"), ex);
         }
         continue; // abandon cleanly
       } catch (ServerException ex) {
@@ -120,10 +125,15 @@ public final class EnrollmentRunner {
     return false;
   }
 
-  /** Journals the enrollment unless nothing has happened yet (a NEW one that never reached the server). */
-  private void remember(Enrollment e) throws IOException {
+  /**
+   * Journals the enrollment unless nothing has happened yet (a NEW one that never reached the server); true when it
+   * is in the journal, so that a message may say it is kept.
+   */
+  private boolean remember(Enrollment e) throws IOException {
     if (e.state != EnrollmentState.NEW || e.requestId != null || journal.get(e.id).isPresent()) {
       journal.store(e);
+      return true;
     }
+    return false;
   }
 }

@@ -245,8 +245,10 @@ final class MimCmProtocol implements Protocol {
     }
     try {
       CmRequest r = cm.request(e.requestId);
+      e.serverStatus = r.status() == null ? null : r.status().wireName();
       if (r.status() != null && !r.status().isFinal()) {
-        cm.updateStatus(e.requestId, "Abandoned");
+        CmRequest after = cm.updateStatus(e.requestId, "Abandoned");
+        e.serverStatus = after == null || after.status() == null ? "Abandoned" : after.status().wireName();
       }
     } catch (ServerRefusedException | ProtocolException ex) {
       states.note("could not mark request " + e.requestId + " Abandoned: " + ex.getMessage());
