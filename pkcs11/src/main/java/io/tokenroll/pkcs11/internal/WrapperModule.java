@@ -80,6 +80,7 @@ public final class WrapperModule implements TokenModule {
 
   private static WrapperModule initialize(Path library, Path realPath, String initArgs) throws TokenException {
     QuietLogger.install();
+    WrapperNative.prepare();
     PKCS11Module module;
     try {
       module = PKCS11Module.getInstance(realPath.toString());
