@@ -61,12 +61,11 @@ public final class StateFiles {
    * whatever mode it was made with.
    */
   static void ownerOnly(Path directory) throws IOException {
-    var owner = Files.getOwner(directory);
-    var me = directory.getFileSystem().getUserPrincipalLookupService()
-        .lookupPrincipalByName(System.getProperty("user.name"));
-    if (!owner.equals(me)) {
-      throw new IOException("the state directory " + directory + " belongs to " + owner.getName() + ", not to "
-          + me.getName() + "; cmserver keeps its CA keys only in a directory of its own user");
+    Object mine = Files.getAttribute(Path.of("/proc/self"), "unix:uid"); // by number: names fail in containers
+    Object owner = Files.getAttribute(directory, "unix:uid");
+    if (!mine.equals(owner)) {
+      throw new IOException("the state directory " + directory + " belongs to uid " + owner + ", not to this user "
+          + "(uid " + mine + "); cmserver keeps its CA keys only in a directory of its own user");
     }
     Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwx------"));
   }

@@ -54,14 +54,9 @@ class SlowClientsTest {
         }
         assertTrue(closedAtOnce >= 2 * threads - 1, "connections over the per-address limit are closed at once ("
             + closedAtOnce + " of " + slow.size() + ")");
-        // the ones that were let in must finish their request before the deadline, or are closed
-        for (Socket s : slow) {
-          assertTrue(closedByServer(s, (CmServer.REQUEST_SECONDS + 20) * 1000), "closed at the request deadline");
-        }
+        assertAllClosedAtTheDeadline(slow); // the ones let in must finish their request in time, or are closed
       } finally {
-        for (Socket s : slow) {
-          s.close();
-        }
+        closeAll(slow);
       }
     }
   }
@@ -79,13 +74,9 @@ class SlowClientsTest {
         var r = plain.send(java.net.http.HttpRequest.newBuilder(server.baseUri().resolve("certsrv/")).build(),
             java.net.http.HttpResponse.BodyHandlers.ofString());
         assertTrue(r.statusCode() == 200 || r.statusCode() == 401, "served while two workers wait: " + r);
-        for (Socket s : slow) {
-          assertTrue(closedByServer(s, (CmServer.REQUEST_SECONDS + 20) * 1000), "closed at the request deadline");
-        }
+        assertAllClosedAtTheDeadline(slow);
       } finally {
-        for (Socket s : slow) {
-          s.close();
-        }
+        closeAll(slow);
       }
     }
   }
@@ -105,6 +96,18 @@ class SlowClientsTest {
     Thread.sleep(150);
     l.opened(new InetSocketAddress("127.0.0.2", 1006)); // stale entries no longer count
     assertEquals(1, l.pending(InetAddress.getByName("127.0.0.2")));
+  }
+
+  private static void assertAllClosedAtTheDeadline(List<Socket> slow) throws Exception {
+    for (Socket s : slow) {
+      assertTrue(closedByServer(s, (CmServer.REQUEST_SECONDS + 20) * 1000), "closed at the request deadline");
+    }
+  }
+
+  private static void closeAll(List<Socket> sockets) throws Exception {
+    for (Socket s : sockets) {
+      s.close();
+    }
   }
 
   /** Whether the server closes the connection within {@code millis} (end of stream or reset). */

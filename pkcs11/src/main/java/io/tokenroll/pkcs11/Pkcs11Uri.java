@@ -76,6 +76,9 @@ public final class Pkcs11Uri {
       throw new IllegalArgumentException("PKCS#11 URI attribute without a value: '" + attr + "'");
     }
     String name = attr.substring(0, eq).toLowerCase(Locale.ROOT);
+    if (!name.matches("[a-z0-9][a-z0-9-]*")) { // RFC 7512 names; found by fuzzing: a '?' in a name broke round trips
+      throw new IllegalArgumentException("not a PKCS#11 URI attribute name: '" + name + "'");
+    }
     // CKA_ID is binary: keep its bytes one char each; every other value is UTF-8 text
     String value = decode(attr.substring(eq + 1), name.equals("id"));
     if (name.equals("pin-value")) {
@@ -86,7 +89,9 @@ public final class Pkcs11Uri {
     if (!known && !name.startsWith("x-")) {
       throw new IllegalArgumentException("unknown PKCS#11 URI attribute '" + name + "'");
     }
-    Map<String, String> target = QUERY_ATTRIBUTES.contains(name) ? query : path;
+    // a vendor attribute (x-…) stays in the part it was given in
+    Map<String, String> target = QUERY_ATTRIBUTES.contains(name) || inQuery && !PATH_ATTRIBUTES.contains(name)
+        ? query : path;
     if (!inQuery && QUERY_ATTRIBUTES.contains(name) && !name.equals("module-path")) {
       throw new IllegalArgumentException("'" + name + "' belongs in the query part of a PKCS#11 URI (after '?')");
     }

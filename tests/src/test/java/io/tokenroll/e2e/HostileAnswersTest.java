@@ -193,7 +193,7 @@ class HostileAnswersTest {
         new Case("an extra PFX item that does not open", logon, item((i, a, f) -> a.addObject().put("isPfx", true)
             .put("Pfx", Forge.b64(new byte[64]))), End.PARTIAL, "PFX cannot be"),
         new Case("a huge answer", logon, (f, g) -> f.replaceResponse("POST", DATA, 1, 200, "application/json",
-            new byte[17 * 1024 * 1024]), End.REFUSED, "larger than"),
+            new byte[5 * 1024 * 1024]), End.REFUSED, "larger than"),
         new Case("403 on certificatedata", logon, replace("POST", DATA, 403, "{\"Message\":\"Access denied.\"}"),
             End.REFUSED, "refused: 403: Access denied."),
         new Case("404 on the generation options", logon, replace("GET", "/certificaterequestgenerationoptions$", 404,

@@ -46,6 +46,15 @@ class LeftoversE2eTest {
       assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
           Files.getPosixFilePermissions(nativeDir)));
 
+      // a library directory others could write to is refused, not loaded from
+      Files.setPosixFilePermissions(nativeDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+      Process refused = ChildProcess.start(env, List.of("-Djava.library.path=" + nativeDir), List.of("tokens"));
+      assertTrue(refused.waitFor(120, TimeUnit.SECONDS));
+      String said = new String(refused.getErrorStream().readAllBytes());
+      assertEquals(14, refused.exitValue(), said);
+      assertTrue(said.contains("refusing to load the PKCS#11 wrapper"), said);
+      Files.setPosixFilePermissions(nativeDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
       // without the launcher's option, killed mid-enrollment: its copy is in the private cache, not in /tmp
       Process killed = ChildProcess.start(Map.of("XDG_CACHE_HOME", cache.toString(), "TOKENROLL_DEBUG_HALT",
           "NEED_KEYS"), s.enrollArgs("Smart Card Logon"));

@@ -46,7 +46,13 @@ public abstract class BaseCommand implements Callable<Integer> {
 
   @Override
   public final Integer call() throws Exception {
-    return run();
+    try {
+      return run();
+    } finally {
+      if (safe != null) {
+        safe.flush(); // the launcher exits right after: what is still buffered would be lost
+      }
+    }
   }
 
   protected abstract int run() throws Exception;

@@ -99,20 +99,31 @@ public final class Cli {
     verbose = on;
     Logger root = Logger.getLogger("");
     root.setLevel(Level.WARNING);
-    for (var h : root.getHandlers()) {
-      h.setLevel(on ? Level.FINE : Level.WARNING);
-    }
     if (root.getHandlers().length == 0) {
       root.addHandler(new ConsoleHandler());
     }
+    for (var h : root.getHandlers()) {
+      h.setLevel(on ? Level.FINE : Level.WARNING);
+      h.setFormatter(new CleanFormatter()); // log lines quote servers too
+    }
     TOKENROLL.setLevel(on ? Level.FINE : Level.WARNING);
+  }
+
+  /** The JDK's one-line-ish log format, with control characters made visible. */
+  private static final class CleanFormatter extends java.util.logging.SimpleFormatter {
+    @Override
+    public String format(java.util.logging.LogRecord record) {
+      return SafeText.clean(super.format(record));
+    }
   }
 
   private static int handle(Exception ex, CommandLine cl, CommandLine.ParseResult parseResult) {
     PrintWriter err = cl.getErr();
     err.println("tokenroll: " + SafeText.clean(message(ex)));
     if (verbose || exitCode(ex) == ExitCodes.INTERNAL) {
-      ex.printStackTrace(err);
+      PrintWriter clean = SafeText.writer(err); // a message in the trace may be a server's text
+      ex.printStackTrace(clean);
+      clean.flush();
     }
     err.flush();
     return exitCode(ex);

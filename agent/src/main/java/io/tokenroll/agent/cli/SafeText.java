@@ -9,8 +9,9 @@ import java.io.Writer;
  * Text bound for a terminal, with control characters made visible. Much of what tokenroll prints comes from a
  * server (an item's Error, a disposition message, a CMC status string) or a token (labels): an ESC in it would be
  * obeyed by the terminal (clear the screen, rewrite earlier lines, set the window title), and a bidirectional
- * override would show text in another order than it is. Each such character is printed as {@code \xNN} or
- * {@code \\uNNNN} instead; line breaks and tabs pass.
+ * override would show text in another order than it is. Each such character is printed as {@code \\uNNNN}
+ * instead — the one form that is also a valid escape inside a JSON string, so {@code --json} output stays JSON and
+ * reads back as the same text; line breaks and tabs pass.
  */
 final class SafeText {
   private SafeText() {
@@ -69,6 +70,6 @@ final class SafeText {
   }
 
   private static String visible(char c) {
-    return c <= 0xff ? String.format("\\x%02x", (int) c) : String.format("\\u%04x", (int) c);
+    return String.format("\\u%04x", (int) c);
   }
 }

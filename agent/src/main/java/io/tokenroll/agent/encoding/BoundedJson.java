@@ -11,8 +11,11 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 public final class BoundedJson {
   /** A certificatedata answer is 3 levels deep, a journal entry 4; Jackson's default is 1,000. */
   public static final int MAX_DEPTH = 32;
-  /** One base64 PFX or PKCS#7 field; Jackson's default is 20 MB. */
-  public static final int MAX_STRING = 8 << 20;
+  /**
+   * A journaled answer is one string of up to twice the largest answer accepted (4 MiB, every quote escaped); a
+   * base64 PFX or PKCS#7 field is far shorter. Jackson's default is 20 MB.
+   */
+  public static final int MAX_STRING = 16 << 20;
 
   private BoundedJson() {
   }

@@ -20,8 +20,12 @@ import java.util.function.Consumer;
 
 /** Assembles what runs one enrollment — server client, token access, machine, runner — from its journal entry. */
 public final class EnrollmentContext implements AutoCloseable {
-  /** The largest server answer accepted; a certificatedata answer with a few chains is tens of kilobytes. */
-  public static final long MAX_ANSWER = 16L * 1024 * 1024;
+  /**
+   * The largest server answer accepted; a certificatedata answer with a few chains is tens of kilobytes. Kept well
+   * under what the journal reads back ({@code BoundedJson.MAX_STRING}), since an answer is journaled before it is
+   * installed: an answer written that could not be read again could be neither installed nor abandoned.
+   */
+  public static final long MAX_ANSWER = 4L * 1024 * 1024;
 
   private final ModuleTokenAccess token;
   private final MimCmClient cm;

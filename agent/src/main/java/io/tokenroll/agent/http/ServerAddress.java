@@ -16,6 +16,10 @@ import java.util.Locale;
  * the URL (it would be journaled and shown): credentials have their own options.
  */
 public record ServerAddress(String scheme, String host, int port, String path) {
+  private static final String OCTET = "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])";
+  /** A dotted quad, exactly: anything else made of digits would go to a resolver. */
+  private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+      OCTET + "\\." + OCTET + "\\." + OCTET + "\\." + OCTET);
 
   public ServerAddress {
     if (!scheme.equals("https") && !scheme.equals("http")) {
@@ -65,6 +69,9 @@ public record ServerAddress(String scheme, String host, int port, String path) {
     if (u.getRawQuery() != null || u.getRawFragment() != null) {
       throw new IllegalArgumentException("'" + shown + "': a server URL has no query or fragment");
     }
+    if (u.getPort() == 0 || u.getPort() > 65535) {
+      throw new IllegalArgumentException("'" + shown + "': port " + u.getPort() + " is not a TCP port");
+    }
     String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
     String host = u.getHost().toLowerCase(Locale.ROOT);
     return new ServerAddress(scheme, host, u.getPort(), path.endsWith("/") ? path : path + "/");
@@ -79,12 +86,14 @@ public record ServerAddress(String scheme, String host, int port, String path) {
     if (host.equals("localhost")) {
       return true;
     }
-    String literal = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    if (!literal.matches("[0-9.]+|[0-9a-f:.]*:[0-9a-f:.]*")) {
+    if (IPV4.matcher(host).matches()) {
+      return host.startsWith("127.");
+    }
+    if (!host.startsWith("[") || !host.endsWith("]")) {
       return false; // a name, not an IP literal
     }
-    try {
-      return InetAddress.getByName(literal).isLoopbackAddress(); // a literal: parsed, never looked up
+    try { // an IPv6 literal: with a ':' in it, the JDK parses it and never looks it up
+      return InetAddress.getByName(host.substring(1, host.length() - 1)).isLoopbackAddress();
     } catch (UnknownHostException e) {
       return false;
     }
@@ -128,8 +137,18 @@ public record ServerAddress(String scheme, String host, int port, String path) {
     return uri().toString();
   }
 
-  /** The URL with anything between "://" and "@" replaced: safe to show in a message. */
+  /**
+   * The URL with everything between the scheme and the last '@' replaced: safe to show in a message whatever a
+   * password holds ('/', '?', '#', '@') and also for the opaque form {@code https:user:pw@host}. A path with an
+   * '@' in it is shown shortened, which costs nothing.
+   */
   static String redacted(String url) {
-    return url.replaceFirst("(?<=://)[^/?#]*@", "[redacted]@");
+    int at = url.lastIndexOf('@');
+    if (at < 0) {
+      return url;
+    }
+    int slashes = url.indexOf("://");
+    int start = slashes >= 0 ? slashes + 3 : url.indexOf(':') + 1;
+    return start <= 0 || start > at ? url : url.substring(0, start) + "[redacted]" + url.substring(at);
   }
 }

@@ -37,7 +37,7 @@ public final class FileJournal implements Journal {
   public FileJournal(Path dir) throws IOException {
     this.dir = dir;
     if (dir.getParent() != null && dir.getFileName().toString().equals("enrollments")) {
-      PrivateDirectory.ensure(dir.getParent()); // the state directory: locks and claims live there too
+      PrivateDirectory.stateDirectory(dir.getParent());
     }
     PrivateDirectory.ensure(dir);
   }
@@ -124,7 +124,7 @@ public final class FileJournal implements Journal {
   }
 
   /** A journal entry is a few KB; one far larger is not ours. */
-  static final long MAX_FILE_BYTES = 16 << 20;
+  static final long MAX_FILE_BYTES = 32 << 20;
 
   private static Enrollment read(Path f) throws IOException {
     try {
@@ -148,7 +148,44 @@ public final class FileJournal implements Journal {
     if (e == null || e.id == null || e.state == null) {
       throw new IOException("not a journal entry (no id or state)");
     }
+    String problem = shapeProblem(e);
+    if (problem != null) {
+      throw new IOException("not a journal entry (" + problem + ")");
+    }
     return e;
+  }
+
+  /**
+   * What makes a parsed entry unusable, or null: the id names files (so it must be a plain name), and nothing the
+   * code walks may be null. Found by fuzzing: {@code "keys": null} made 'status' fail on every entry after it.
+   */
+  private static String shapeProblem(Enrollment e) {
+    if (!e.id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,79}")) {
+      return "an id that is not a plain name";
+    }
+    if (e.workflow == null || e.protocol == null) {
+      return "no workflow or protocol";
+    }
+    for (java.util.List<?> list : java.util.Arrays.asList(e.keys, e.csrs, e.outcomes, e.installedKeyIds,
+        e.installedCaIds, e.usedCaIds, e.dataCollection)) {
+      if (list == null || list.contains(null)) {
+        return "a list that is null or holds null";
+      }
+    }
+    if (e.kspMap == null) {
+      return "a null KSP map";
+    }
+    for (var k : e.keys) {
+      if (k.stage == null || k.usages == null || k.usages.contains(null)) {
+        return "a key without a stage";
+      }
+    }
+    for (var o : e.outcomes) {
+      if (o.result == null) {
+        return "an item outcome without a result";
+      }
+    }
+    return null;
   }
 
   private static String firstLine(String s) {

@@ -6,47 +6,76 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
 
 /**
- * A directory only its owner can enter (0700): the journal (server URLs, request ids, pfxpasswords between answer
- * and install) and the lock files. One that exists already is tightened to 0700 when it belongs to this user, and
- * refused when it belongs to another: a lock or journal directory someone else controls can be used to block or
- * mislead tokenroll.
+ * Directories only their owner can enter (0700): the journal (server URLs, request ids, pfxpasswords between answer
+ * and install) and the lock files. A directory of tokenroll's own that exists already is tightened to 0700; one that
+ * belongs to another user is refused, since a journal or lock directory someone else controls can be used to block
+ * or mislead tokenroll. Ownership is compared by uid, as the kernel does (a name lookup fails for a uid without a
+ * passwd entry, as in containers).
  */
 public final class PrivateDirectory {
   private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+  /** What tokenroll itself keeps in a state directory: one holding only these is evidently its own. */
+  private static final Set<String> STATE_ENTRIES = Set.of("enrollments", "locks");
 
   private PrivateDirectory() {
   }
 
-  /** Creates {@code dir} (and missing parents, each 0700) or checks and tightens it; returns it. */
+  /** A directory of tokenroll's own (journal, claims, locks): created 0700, or checked and tightened to 0700. */
   public static Path ensure(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      Path parent = dir.toAbsolutePath().getParent();
-      if (parent != null && !Files.isDirectory(parent)) {
-        ensure(parent);
+    create(dir);
+    Path real = dir.toRealPath(); // a link the user made to elsewhere (a tmpfs): the target is what must be private
+    requireOwned(real);
+    tighten(real);
+    return dir;
+  }
+
+  /**
+   * The state directory a user may have chosen (--state-dir): created 0700 when missing; checked to be the user's;
+   * tightened only when it holds nothing but tokenroll's own entries — never, say, a home directory given by
+   * mistake. What matters inside it ({@code enrollments/}) is made private by {@link #ensure} in any case.
+   */
+  public static Path stateDirectory(Path dir) throws IOException {
+    create(dir);
+    Path real = dir.toRealPath();
+    requireOwned(real);
+    try (var entries = Files.list(real)) {
+      if (entries.allMatch(p -> STATE_ENTRIES.contains(p.getFileName().toString()))) {
+        tighten(real);
       }
-      try {
-        Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
-      } catch (java.nio.file.FileAlreadyExistsException e) {
-        // made by another process in between: checked below like any existing directory
-      }
     }
-    if (Files.isSymbolicLink(dir)) {
-      dir = dir.toRealPath(); // a link the user made to elsewhere (a tmpfs): the target is what must be private
+    return dir;
+  }
+
+  private static void create(Path dir) throws IOException {
+    if (Files.isDirectory(dir)) {
+      return;
     }
-    UserPrincipal owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
-    UserPrincipal me = dir.getFileSystem().getUserPrincipalLookupService()
-        .lookupPrincipalByName(System.getProperty("user.name"));
-    if (!owner.equals(me)) {
-      throw new IOException(dir + " belongs to " + owner.getName() + ", not to " + me.getName()
-          + "; tokenroll keeps its journal and locks only in a directory of its own user");
+    Path parent = dir.toAbsolutePath().getParent();
+    if (parent != null && !Files.isDirectory(parent)) {
+      create(parent);
     }
+    try {
+      Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      // made by another process in between: checked like any existing directory
+    }
+  }
+
+  private static void requireOwned(Path dir) throws IOException {
+    Object mine = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    Object owner = Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+    if (!mine.equals(owner)) {
+      throw new IOException(dir + " belongs to uid " + owner + ", not to this user (uid " + mine
+          + "); tokenroll keeps its journal and locks only in a directory of its own user");
+    }
+  }
+
+  private static void tighten(Path dir) throws IOException {
     if (!Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS).equals(OWNER_ONLY)) {
       Files.setPosixFilePermissions(dir, OWNER_ONLY);
     }
-    return dir;
   }
 }

@@ -23,8 +23,11 @@ import java.util.HexFormat;
  */
 public final class TokenLock implements AutoCloseable {
   private static final System.Logger LOG = System.getLogger("io.tokenroll.agent.lock");
-  /** Longer than any token write of an enrollment (key generation on a slow card takes seconds). */
-  public static final Duration WAIT = Duration.ofMinutes(2);
+  /**
+   * Longer than a queue of other processes' token writes takes: one RSA-4096 key generation on a slow card takes a
+   * minute, and a helpdesk may run several processes on one token.
+   */
+  public static final Duration WAIT = Duration.ofMinutes(10);
   private static final long POLL_MILLIS = 50;
   private final FileChannel channel;
   private final FileLock lock;
@@ -61,7 +64,7 @@ public final class TokenLock implements AutoCloseable {
     try {
       FileLock l = tryLock(ch);
       if (l == null) {
-        LOG.log(System.Logger.Level.INFO, "waiting for another tokenroll process (" + holder(ch)
+        LOG.log(System.Logger.Level.WARNING, "waiting for another tokenroll process (" + holder(ch)
             + ") to finish writing to token '" + label + "'");
         long deadline = System.nanoTime() + wait.toNanos();
         while ((l = tryLock(ch)) == null) {

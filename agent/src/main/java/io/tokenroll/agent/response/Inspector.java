@@ -38,7 +38,12 @@ public final class Inspector {
       return json(text, pfxPassword);
     }
     if (Pem.looksLikePem(bytes)) {
-      List<Pem.Block> blocks = Pem.decode(text);
+      List<Pem.Block> blocks;
+      try {
+        blocks = Pem.decode(text);
+      } catch (IllegalArgumentException e) { // found by fuzzing: broken base64 in a block
+        throw new InvalidResponseException(e.getMessage());
+      }
       if (blocks.isEmpty()) {
         throw new InvalidResponseException("PEM without a readable block");
       }
@@ -52,7 +57,11 @@ public final class Inspector {
       out.put("kind", "PEM (" + blocks.size() + " blocks)");
       List<Object> each = new ArrayList<>();
       for (Pem.Block b : blocks) { // every block: a bundle shown as its first certificate would hide the rest
-        each.add(binary(b.der(), b.type(), pfxPassword));
+        try {
+          each.add(binary(b.der(), b.type(), pfxPassword));
+        } catch (InvalidResponseException e) { // a key or a CRL beside the certificates: say so, show the rest
+          each.add(Map.of("kind", "PEM " + b.type() + " block", "problem", e.getMessage()));
+        }
       }
       out.put("blocks", each);
       return out;

@@ -45,6 +45,10 @@ public final class ResponseParser {
     InvalidResponseException.checkShape(der, "the PKCS#7");
     try {
       return decode(der);
+    } catch (RuntimeException e) {
+      // BouncyCastle decodes parts of a SignedData lazily (signer infos, certificates) and says no with unchecked
+      // exceptions there (found by fuzzing: a SET where a SignerInfo belongs)
+      throw new InvalidResponseException("the PKCS#7 cannot be decoded: " + e.getMessage());
     } catch (StackOverflowError e) { // a backstop: the shape check is meant to make this unreachable
       throw new InvalidResponseException("the PKCS#7 is nested too deeply to decode; refused");
     }

@@ -14,7 +14,7 @@ class SafeTextTest {
     for (char c : shown.toCharArray()) {
       assertFalse(SafeText.unsafe(c), "left in: " + (int) c);
     }
-    assertTrue(shown.startsWith("CA down\\x1b[2J\\x1b[31mPIN OK\\x9b2J\\u202eevil\\x07"), shown);
+    assertTrue(shown.startsWith("CA down\\u001b[2J\\u001b[31mPIN OK\\u009b2J\\u202eevil\\u0007"), shown);
   }
 
   @Test
@@ -31,6 +31,15 @@ class SafeTextTest {
     w.write('\u001b');
     w.println("c");
     w.flush();
-    assertEquals("a\\x1bb\\x1bc" + System.lineSeparator(), target.toString());
+    assertEquals("a\\u001bb\\u001bc" + System.lineSeparator(), target.toString());
+  }
+
+  /** In --json output the visible form is a JSON escape: the document stays valid and reads back the same. */
+  @Test
+  void jsonStaysJson_andReadsBackAsTheSameText() throws Exception {
+    String text = "deleted\u007f\u009b2J\u202e";
+    String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("e", text));
+    String printed = SafeText.clean(json);
+    assertEquals(text, new com.fasterxml.jackson.databind.ObjectMapper().readTree(printed).get("e").asText());
   }
 }

@@ -63,6 +63,37 @@ public class DerBoundsTest {
     assertThrows(DerBounds.TooComplexException.class, () -> DerBounds.check(inBitString, "x"));
   }
 
+  /** A BER OCTET STRING in chunks is joined by decoders (eContent → PKIResponse): the walk joins it too. */
+  @Test
+  void nestingSplitAcrossChunksOfAString_counts() throws Exception {
+    ByteArrayOutputStream chunks = new ByteArrayOutputStream();
+    chunks.write(0x24);
+    chunks.write(0x80);
+    for (int i = 0; i < 200; i++) {
+      byte[] piece = new byte[80];
+      for (int j = 0; j < 80; j += 2) {
+        piece[j] = 0x30;
+        piece[j + 1] = (byte) 0x80;
+      }
+      chunks.writeBytes(tlv(0x04, piece));
+    }
+    chunks.write(0);
+    chunks.write(0);
+    byte[] input = tlv(0x30, chunks.toByteArray());
+    var e = assertThrows(DerBounds.TooComplexException.class, () -> DerBounds.check(input, "x"));
+    assertTrue(e.getMessage().contains("nested deeper"), e.getMessage());
+    byte[] shallowChunks = tlv(0x30, tlv(0x24, concat(tlv(0x04, new byte[] {0x30, 0x03}),
+        tlv(0x04, new byte[] {0x02, 0x01, 0x05}))));
+    DerBounds.check(shallowChunks, "a chunked string holding a small SEQUENCE");
+  }
+
+  /** Decoders read the first value and ignore the rest (a DER file ending in a newline): so does the check. */
+  @Test
+  void bytesAfterTheFirstValue_areLeftToTheDecoder() throws Exception {
+    DerBounds.check(concat(vector("mimdocs_example_csr.der"), "\n".getBytes()), "a CSR file with a newline");
+    DerBounds.check(concat(nested(3), new byte[] {1, 2, 3}), "x");
+  }
+
   @Test
   void indefiniteLengths_areWalked_andStillBounded() throws Exception {
     byte[] shallow = {0x30, (byte) 0x80, 0x30, (byte) 0x80, 0x02, 0x01, 0x05, 0, 0, 0, 0};

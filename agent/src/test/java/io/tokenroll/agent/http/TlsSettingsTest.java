@@ -53,6 +53,9 @@ class TlsSettingsTest {
     assertFalse(ServerAddress.parse("http://127.0.0.1.evil.test/").isLoopback());
     assertFalse(ServerAddress.parse("http://10.0.0.1/").isLoopback());
     assertFalse(ServerAddress.parse("http://[::ffff:10.0.0.1]/").isLoopback());
+    assertFalse(ServerAddress.parse("http://2130706433/").isLoopback(), "digits that are not a dotted quad");
+    assertThrows(IllegalArgumentException.class, () -> ServerAddress.parse("http://127.0.0.256/"));
+    assertThrows(IllegalArgumentException.class, () -> ServerAddress.parse("https://127.0.0.1:70000/"));
   }
 
   /** Hostile-test finding 7: a password in the URL was accepted, used and journaled. */
@@ -61,6 +64,12 @@ class TlsSettingsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ServerAddress.parse("https://alice:S3cret-pw@cm.example.com/"));
     assertFalse(e.getMessage().contains("S3cret-pw"), e.getMessage());
+    for (String url : List.of("https://alice:pa/ss?w#rd@cm.example.com/", "https:alice:S3cret@cm.example.com/",
+        "https://alice:p@ss@cm.example.com/x")) {
+      var refused = assertThrows(IllegalArgumentException.class, () -> ServerAddress.parse(url));
+      assertFalse(refused.getMessage().contains("ss?w#rd") || refused.getMessage().contains("S3cret")
+          || refused.getMessage().contains("p@ss"), refused.getMessage());
+    }
     assertTrue(e.getMessage().contains("--password-source"), e.getMessage());
     assertThrows(IllegalArgumentException.class, () -> new HttpTransport(URI.create("https://alice:pw@127.0.0.1/"),
         INSECURE, Credentials.NONE, RetryPolicy.NONE, Duration.ofSeconds(1), 1024));

@@ -31,6 +31,17 @@ class LocalStateTest {
     assertEquals("rwx------", mode(enrollments));
   }
 
+  /** A state directory with other things in it (a home directory given by mistake) keeps its mode. */
+  @Test
+  void aSharedDirectoryGivenAsStateDirectory_keepsItsMode_theJournalIsPrivateAnyway() throws Exception {
+    Path home = Files.createDirectory(tmp.resolve("home"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+    Files.writeString(home.resolve(".profile"), "x");
+    new FileJournal(home.resolve("enrollments"));
+    assertEquals("rwxr-xr-x", mode(home));
+    assertEquals("rwx------", mode(home.resolve("enrollments")));
+  }
+
   @Test
   void lockFiles_areTheUsersAlone() throws Exception {
     Path locks = tmp.resolve("run").resolve("locks");

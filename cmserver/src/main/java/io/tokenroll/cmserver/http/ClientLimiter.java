@@ -31,7 +31,7 @@ public final class ClientLimiter {
   }
 
   /** A connection from {@code remote} starts; refused (the caller closes it) when its address is at the limit. */
-  public void opened(InetSocketAddress remote) {
+  public synchronized void opened(InetSocketAddress remote) { // count and add at once: racing opens cannot both pass
     long now = System.nanoTime();
     InetAddress ip = remote.getAddress();
     int count = 0;

@@ -117,7 +117,8 @@ final class KeyPairs {
         return KeySpec.rsa(v.modulus().bitLength());
       }
       if (keyType == CKK_EC && v.ecParams() != null) {
-        return KeySpec.ec(Curve.fromOid(ASN1ObjectIdentifier.getInstance(ASN1Primitive.fromByteArray(v.ecParams()))));
+        return KeySpec.ec(Curve.fromOid(ASN1ObjectIdentifier.getInstance(ASN1Primitive.fromByteArray(
+            PublicKeys.boundedFromToken(v.ecParams(), PublicKeys.MAX_EC_PARAMS)))));
       }
     } catch (IOException | IllegalArgumentException e) {
       return null;

@@ -35,9 +35,27 @@ final class PublicKeys {
    * and parsing that cost about 85 µs a key against 14 µs, in code that runs a few times per enrollment and so
    * never gets hot.
    */
+  /** A named curve's OID is about ten bytes; explicit parameters a few hundred. */
+  static final int MAX_EC_PARAMS = 1024;
+  /** An uncompressed P-521 point in its OCTET STRING is 136 bytes. */
+  static final int MAX_EC_POINT = 512;
+
+  /**
+   * An attribute a card returned, refused when it is longer than any genuine one: BouncyCastle decodes nested
+   * values recursively, and a short bound keeps a hostile card's nesting far from what would exhaust the stack.
+   */
+  static byte[] boundedFromToken(byte[] value, int max) {
+    if (value == null || value.length > max) {
+      throw new IllegalArgumentException("the token returned " + (value == null ? "nothing" : value.length
+          + " bytes") + " where at most " + max + " belong");
+    }
+    return value;
+  }
+
   static PublicKey ec(byte[] ecParams, byte[] ecPoint) throws GeneralSecurityException {
     try {
-      Curve curve = Curve.fromOid(ASN1ObjectIdentifier.getInstance(ASN1Primitive.fromByteArray(ecParams)));
+      Curve curve = Curve.fromOid(ASN1ObjectIdentifier.getInstance(ASN1Primitive.fromByteArray(
+          boundedFromToken(ecParams, MAX_EC_PARAMS))));
       return ec(curve, ecPoint);
     } catch (IOException | IllegalArgumentException e) {
       throw new GeneralSecurityException("token returned an unreadable EC public key", e);
@@ -50,7 +68,8 @@ final class PublicKeys {
       int size = (curve.bits() + 7) / 8;
       byte[] point = ecPoint.length == 2 * size + 1 && ecPoint[0] == 0x04
           ? ecPoint
-          : ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(ecPoint)).getOctets();
+          : ASN1OctetString.getInstance(ASN1Primitive.fromByteArray(boundedFromToken(ecPoint, MAX_EC_POINT)))
+              .getOctets();
       if (point.length != 2 * size + 1 || point[0] != 0x04) {
         throw new GeneralSecurityException("token returned an EC point that is not an uncompressed " + curve
             + " point");

@@ -112,7 +112,7 @@ final class TokenObjects {
     try {
       return (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(der));
-    } catch (CertificateException e) {
+    } catch (CertificateException | RuntimeException | StackOverflowError e) { // a hostile card's CKA_VALUE
       return null; // listed without a parsed value; the object itself is still shown
     }
   }

@@ -80,9 +80,9 @@ public final class WrapperModule implements TokenModule {
 
   private static WrapperModule initialize(Path library, Path realPath, String initArgs) throws TokenException {
     QuietLogger.install();
-    WrapperNative.prepare();
     PKCS11Module module;
     try {
+      WrapperNative.prepare();
       module = PKCS11Module.getInstance(realPath.toString());
     } catch (IOException | UnsatisfiedLinkError e) {
       throw new ModuleLoadException("cannot load PKCS#11 library " + library + ": " + e.getMessage(), null, e);

@@ -35,24 +35,45 @@ final class WrapperNative {
   private WrapperNative() {
   }
 
-  /** The per-user cache: {@code $XDG_CACHE_HOME/tokenroll/native}, else {@code ~/.cache/tokenroll/native}. */
+  /**
+   * The per-user cache: what the launcher names with {@code -Dtokenroll.native.dir} (so that this process checks
+   * the very directory it put on {@code java.library.path}), else {@code $XDG_CACHE_HOME/tokenroll/native}, else
+   * {@code ~/.cache/tokenroll/native}.
+   */
   static Path cacheDirectory() {
+    String given = System.getProperty("tokenroll.native.dir");
+    if (given != null && !given.isBlank()) {
+      return Path.of(given);
+    }
     String xdg = System.getenv("XDG_CACHE_HOME");
     Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
     return base.resolve("tokenroll").resolve("native");
   }
 
-  /** Before the wrapper's first load in this process; failures only mean the wrapper's own way is used. */
-  static synchronized void prepare() {
+  /**
+   * Before the wrapper's first load in this process. When {@code java.library.path} names the cache, the wrapper
+   * will load from it, so a cache that is not this user's private directory is refused (IOException): code is
+   * never loaded from where another user could have put it. Otherwise a failure only means the wrapper's own way.
+   */
+  static synchronized void prepare() throws IOException {
     if (prepared) {
+      return;
+    }
+    Path dir = cacheDirectory();
+    if (onLibraryPath(dir)) {
+      try {
+        privateDirectory(dir);
+        install(dir);
+      } catch (IOException | RuntimeException e) {
+        throw new IOException("refusing to load the PKCS#11 wrapper from " + dir + ": " + e.getMessage(), e);
+      }
+      prepared = true;
       return;
     }
     prepared = true;
     try {
-      Path dir = privateDirectory(cacheDirectory());
-      if (onLibraryPath(dir)) {
-        install(dir);
-      } else if (System.getProperty("PKCS11_TEMP_DIR") == null) {
+      privateDirectory(dir);
+      if (System.getProperty("PKCS11_TEMP_DIR") == null) {
         System.setProperty("PKCS11_TEMP_DIR", dir.toString());
       }
       removeLeftovers(dir);
@@ -116,13 +137,18 @@ final class WrapperNative {
         // made by another process in between
       }
     }
-    var owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS);
-    if (!owner.getName().equals(System.getProperty("user.name"))
+    if (Files.isSymbolicLink(dir) || !ownedByThisProcessUser(dir)
         || !Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)
             .equals(PosixFilePermissions.fromString("rwx------"))) {
-      throw new IOException(dir + " is not this user's private directory"); // never load code others can write
+      throw new IOException(dir + " is not this user's private (0700) directory"); // never load code others can write
     }
     return dir;
+  }
+
+  /** By number, as the kernel decides: a name lookup fails for a uid without a passwd entry (containers). */
+  static boolean ownedByThisProcessUser(Path file) throws IOException {
+    Object mine = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    return mine.equals(Files.getAttribute(file, "unix:uid", LinkOption.NOFOLLOW_LINKS));
   }
 
   /** The wrapper's own naming of its per-platform copies. */

@@ -28,4 +28,16 @@ class PublicKeysTest {
       assertThrows(GeneralSecurityException.class, () -> PublicKeys.ec(curve, compressed));
     }
   }
+
+  /** A hostile card's attributes: nesting that would overflow a recursive decoder is refused by length first. */
+  @Test
+  void aCardsDeeplyNestedAttributes_areRefused_notAStackOverflow() {
+    byte[] deep = new byte[20_000];
+    for (int i = 0; i < deep.length / 2; i++) {
+      deep[2 * i] = 0x30;
+      deep[2 * i + 1] = (byte) 0x80; // indefinite length, nested 10,000 deep
+    }
+    assertThrows(GeneralSecurityException.class, () -> PublicKeys.ec(deep, new byte[65]));
+    assertThrows(GeneralSecurityException.class, () -> PublicKeys.ec(Curve.P256, deep));
+  }
 }
