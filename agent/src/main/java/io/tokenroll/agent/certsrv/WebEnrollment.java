@@ -181,7 +181,7 @@ final class WebEnrollment {
   }
 
   private static X509Certificate x509(byte[] der, String path) throws CertSrvException {
-    shape(der, path);
+    shape(der, path, "a DER X.509 certificate");
     try {
       X509Certificate c = (X509Certificate) CertificateFactory.getInstance("X.509")
           .generateCertificate(new ByteArrayInputStream(der));
@@ -195,17 +195,18 @@ final class WebEnrollment {
     }
   }
 
-  /** Refuses ASN.1 a recursive decoder would overflow its stack on. */
-  private static void shape(byte[] der, String path) throws CertSrvException {
+  /** Refuses ASN.1 a recursive decoder would overflow its stack on, saying what was expected. */
+  private static void shape(byte[] der, String path, String expected) throws CertSrvException {
     try {
-      io.tokenroll.agent.encoding.DerBounds.check(der, pathOnly(path) + "'s answer");
+      io.tokenroll.agent.encoding.DerBounds.check(der, "it");
     } catch (io.tokenroll.agent.encoding.DerBounds.TooComplexException e) {
-      throw new CertSrvException(HResult.ERROR_INVALID_DATA, e.getMessage() + "; refused");
+      throw new CertSrvException(HResult.ERROR_INVALID_DATA, pathOnly(path) + " answered something that is not "
+          + expected + " (" + e.getMessage() + "); refused");
     }
   }
 
   private static CMSSignedData pkcs7(byte[] der, String path) throws CertSrvException {
-    shape(der, path);
+    shape(der, path, "a PKCS#7 with certificates");
     try {
       CMSSignedData signed = new CMSSignedData(der);
       if (signed.getCertificates().getMatches(null).isEmpty()) {
