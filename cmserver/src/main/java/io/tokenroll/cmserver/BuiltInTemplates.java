@@ -29,6 +29,10 @@ public final class BuiltInTemplates {
   public static final UUID VIRTUAL_SMART_CARD = UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-000000000006");
   public static final UUID SOFTWARE_USER = UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-000000000007");
   public static final UUID SMART_CARD_LOGON_SHA1 = UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-000000000008");
+  public static final UUID SMART_CARD_SIGNING_AND_ENCRYPTION =
+      UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-000000000009");
+  public static final UUID SMART_CARD_EC_SIGNING_AND_KEY_AGREEMENT =
+      UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-00000000000a");
 
   /** CA template names (the {@code CertificateTemplate:} attribute and TemplateCommonName). */
   public static final String CA_SMARTCARD_LOGON = "SmartcardLogon";
@@ -38,6 +42,7 @@ public final class BuiltInTemplates {
   public static final String CA_MANAGER_APPROVAL = "ManagerApproval";
   public static final String CA_USER = "User";
   public static final String CA_WEB_SERVER = "WebServer";
+  public static final String CA_SMARTCARD_ENCRYPTION = "SmartcardEncryption";
 
   private static final String OID_ARC = "1.3.6.1.4.1.311.21.8.7638725.1.";
   private static final List<String> SIGN_AND_ENCRYPT = List.of("digitalSignature", "keyEncipherment");
@@ -62,7 +67,10 @@ public final class BuiltInTemplates {
         new CertTemplate(CA_USER, OID_ARC + 6, List.of("clientAuth", "emailProtection", "efs"), SIGN_AND_ENCRYPT,
             365, 2048, null, Issuance.ISSUE, 0, false),
         new CertTemplate(CA_WEB_SERVER, OID_ARC + 7, List.of("serverAuth"), SIGN_AND_ENCRYPT, 365, 2048, null,
-            Issuance.ISSUE, 0, true));
+            Issuance.ISSUE, 0, true),
+        // encryption only: keyEncipherment for RSA, keyAgreement for EC (as AD CS maps it)
+        new CertTemplate(CA_SMARTCARD_ENCRYPTION, OID_ARC + 8, List.of("emailProtection", "efs"),
+            List.of("keyEncipherment"), 365, 2048, null, Issuance.ISSUE, 0, false));
   }
 
   public static List<ProfileTemplate> profileTemplates() {
@@ -98,7 +106,19 @@ public final class BuiltInTemplates {
         smartcard(SMART_CARD_LOGON_SHA1, "Smart Card Logon SHA1",
             "Like MIM's documented example: RSA 2048, CSR signed with SHA-1, KeyUsages 3.", cardWorkflows(0),
             List.of(new CertificateEntry(CA_SMARTCARD_LOGON, "", "", "RSA", 2048, "SHA1",
-                List.of("Contoso Smart Card Key Storage Provider"), 0, 0, 3, false, false, false))));
+                List.of("Contoso Smart Card Key Storage Provider"), 0, 0, 3, false, false, false))),
+        smartcard(SMART_CARD_SIGNING_AND_ENCRYPTION, "Smart Card Signing and Encryption",
+            "The classic two-key card: an RSA signing key (KeyUsages 2) and an RSA encryption key (KeyUsages 1), "
+                + "both made on the card.", cardWorkflows(0), List.of(
+                CertificateEntry.clientKey(CA_SMARTCARD_SIGNATURE, "Signature", "RSA", 2048, "SHA256", signing),
+                CertificateEntry.clientKey(CA_SMARTCARD_ENCRYPTION, "Encryption", "RSA", 2048, "SHA256",
+                    EnrollKeyUsages.DECRYPTION))),
+        smartcard(SMART_CARD_EC_SIGNING_AND_KEY_AGREEMENT, "Smart Card EC Signing and Key Agreement",
+            "A P-256 signing key (ECDSA_P256, KeyUsages 2) and a P-256 key-agreement key (ECDH_P256, KeyUsages 4).",
+            cardWorkflows(0), List.of(
+                CertificateEntry.clientKey(CA_SMARTCARD_SIGNATURE, "Signature", "ECDSA_P256", 256, "SHA256", signing),
+                CertificateEntry.clientKey(CA_SMARTCARD_ENCRYPTION, "Key agreement", "ECDH_P256", 256, "SHA256",
+                    EnrollKeyUsages.KEY_AGREEMENT))));
   }
 
   private static ProfileTemplate smartcard(UUID uuid, String name, String description,

@@ -43,6 +43,13 @@ public interface TokenSession extends AutoCloseable {
   /** The public key of the pair with this id, from the public-key object or a certificate. */
   PublicKey publicKey(KeyId id) throws TokenException;
 
+  /**
+   * Clears CKA_SIGN on the private key with this id: a decryption or key-agreement key had to sign its own
+   * certificate request (proof of possession) and should sign nothing after. True when the token took it; false
+   * when the token cannot restrict usages or refuses the change (the key then keeps signing, see docs/tokens.md).
+   */
+  boolean withdrawSigning(KeyId id) throws TokenException;
+
   /** A signer over the private key with this id. */
   TokenSigner signer(KeyId id, SignatureAlgorithm algorithm) throws TokenException;
 

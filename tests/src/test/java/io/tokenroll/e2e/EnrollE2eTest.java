@@ -76,6 +76,45 @@ class EnrollE2eTest {
     }
   }
 
+  /**
+   * The classic two-key card (issue 10): a signing key and an encryption-only or key-agreement-only key. The second
+   * signs its own request (proof of possession) and then loses the right to sign; each certificate's key usage is
+   * what the template asked for.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.CsvSource({
+      "Smart Card Signing and Encryption, 2, DECRYPT",
+      "Smart Card EC Signing and Key Agreement, 4, DERIVE"})
+  void twoKeyCard_encryptionKeySignsOnlyItsRequest_andUsagesAreAsAsked(String template, int usageBit,
+      TokenObject.Flag encryptionFlag) throws Exception {
+    try (Stack s = new Stack("e2e-two-keys")) {
+      Cli run = s.enroll(template);
+      assertEquals(0, run.exitCode(), run.toString());
+      assertInstalled(s, 2);
+      int encipherOrAgree = usageBit == 2 ? 2 : 4; // KeyUsage bits: keyEncipherment (2), keyAgreement (4)
+      int signing = 0;
+      int encryption = 0;
+      for (TokenObject leaf : s.objects(ObjectClass.CERTIFICATE).stream()
+          .filter(c -> c.category() == CertificateCategory.USER).toList()) {
+        boolean[] ku = leaf.certificate().getKeyUsage();
+        TokenObject priv = s.objects(ObjectClass.PRIVATE_KEY).stream().filter(k -> k.id().equals(leaf.id()))
+            .findFirst().orElseThrow();
+        if (ku[0]) { // digitalSignature
+          signing++;
+          assertTrue(priv.flags().contains(TokenObject.Flag.SIGN), priv.flags().toString());
+        } else {
+          encryption++;
+          assertTrue(ku[encipherOrAgree], "the encryption certificate's key usage: " + java.util.Arrays.toString(ku));
+          assertTrue(priv.flags().contains(encryptionFlag), priv.flags().toString());
+          assertFalse(priv.flags().contains(TokenObject.Flag.SIGN), "it signed its request, and no more: "
+              + priv.flags());
+        }
+      }
+      assertEquals(1, signing);
+      assertEquals(1, encryption);
+    }
+  }
+
   /** Hostile-test finding 5: the message said "kept … resume X", and resume X said there was no X. */
   @Test
   void aWrongPasswordOnANewEnrollment_saysNothingWasKept_andNothingIs() throws Exception {

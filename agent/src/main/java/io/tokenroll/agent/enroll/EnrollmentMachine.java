@@ -112,6 +112,7 @@ public final class EnrollmentMachine {
         if (!plan.certified && plan.stage != KeyPlan.Stage.REMOVED) {
           KeyWork.remove(s, plan); // its certificate did not come or was refused: leave no orphan key
         }
+        KeyWork.withdrawRequestSigning(s, plan, states::note);
       }
       if (installedAny(e)) {
         protocol.installed(e, s);

@@ -22,4 +22,11 @@ public final class KeyPlan {
   public Stage stage = Stage.PLANNED;
   /** Set when this key's certificate is on the token. */
   public boolean certified;
+  /**
+   * A key for decryption or key agreement only: it is made able to sign because a PKCS#10 request must be signed
+   * by its own key (proof of possession), and that right is withdrawn once its certificate is installed.
+   */
+  public boolean signsOnlyItsRequest;
+  /** After installation: whether the token took the withdrawal (false: it cannot restrict usages); null before. */
+  public Boolean signingWithdrawn;
 }

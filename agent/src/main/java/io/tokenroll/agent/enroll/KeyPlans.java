@@ -39,6 +39,7 @@ public final class KeyPlans {
     for (KeyUsage u : usages(o.keyUsages(), spec)) {
       plan.usages.add(u.name());
     }
+    plan.signsOnlyItsRequest = !plan.usages.contains(KeyUsage.SIGN.name());
     plan.exportable = o.exportable() != null && o.exportable() == 1;
     plan.label = o.friendlyName() != null && !o.friendlyName().isBlank() ? o.friendlyName() : fallbackLabel;
     // A recognisable provisional CKA_ID ("tr" + random), journaled before the key exists.

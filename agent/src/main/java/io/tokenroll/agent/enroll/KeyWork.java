@@ -26,13 +26,34 @@ final class KeyWork {
 
   static void generate(TokenSession s, KeyPlan plan) throws TokenException {
     KeySpec spec = KeySpec.parse(plan.keySpec);
-    KeyTemplate t = new KeyTemplate(spec, plan.label, KeyPlans.usages(plan), plan.exportable,
-        KeyId.parse(plan.provisionalId), false);
+    java.util.Set<io.tokenroll.pkcs11.KeyUsage> usages = KeyPlans.usages(plan);
+    if (plan.signsOnlyItsRequest) {
+      usages.add(io.tokenroll.pkcs11.KeyUsage.SIGN); // to sign its own request; withdrawn after installation
+    }
+    KeyTemplate t = new KeyTemplate(spec, plan.label, usages, plan.exportable, KeyId.parse(plan.provisionalId),
+        false);
     GeneratedKey key = s.generateKeyPair(t);
     plan.publicKey = Base64.getEncoder().encodeToString(key.publicKey().getEncoded());
     plan.finalId = s.capabilities().fixedKeyIds() ? key.ref().id().hex()
         : KeyId.subjectKeyIdOf(key.publicKey()).hex();
     plan.stage = KeyPlan.Stage.GENERATED;
+  }
+
+  /**
+   * Withdraws the signing right a decryption or key-agreement key had only for its request, once its certificate
+   * is installed; idempotent. Tells how it went when the token cannot restrict usages.
+   */
+  static void withdrawRequestSigning(TokenSession s, KeyPlan plan, java.util.function.Consumer<String> note)
+      throws TokenException {
+    if (!plan.signsOnlyItsRequest || !plan.certified || Boolean.TRUE.equals(plan.signingWithdrawn)
+        || plan.stage != KeyPlan.Stage.READY) {
+      return;
+    }
+    plan.signingWithdrawn = s.withdrawSigning(KeyId.parse(plan.finalId));
+    if (!plan.signingWithdrawn) {
+      note.accept("key " + plan.finalId + " (" + String.join(", ", plan.usages).toLowerCase(java.util.Locale.ROOT)
+          + ") can also sign: " + s.info().describe() + " cannot restrict a key's usages after it is made");
+    }
   }
 
   /** Moves the key to its final id; idempotent (a crash may have moved part of it). */

@@ -36,6 +36,7 @@ public record CertificateEntry(String caTemplate, String friendlyName, String su
 
   /** {@code RSA} or {@code EC}: the JCA family of {@link #keyAlgorithmName}. */
   public String keyFamily() {
-    return keyAlgorithmName.toUpperCase(java.util.Locale.ROOT).startsWith("ECDSA") ? "EC" : "RSA";
+    String name = keyAlgorithmName.toUpperCase(java.util.Locale.ROOT);
+    return name.startsWith("ECDSA") || name.startsWith("ECDH") ? "EC" : "RSA";
   }
 }

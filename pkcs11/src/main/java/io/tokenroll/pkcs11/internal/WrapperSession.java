@@ -29,6 +29,7 @@ import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
+import org.xipki.pkcs11.wrapper.AttributeVector;
 import org.xipki.pkcs11.wrapper.PKCS11Exception;
 import org.xipki.pkcs11.wrapper.PKCS11KeyPair;
 import org.xipki.pkcs11.wrapper.Session;
@@ -302,6 +303,37 @@ final class WrapperSession implements TokenSession {
     }
     keys.setId(java.util.Arrays.stream(handles).boxed().toList(), newId);
     return new KeyRef(newId, key.label());
+  }
+
+  /** What a token says when it will not change a key's usage attributes. */
+  private static final java.util.Set<String> USAGE_FIXED = java.util.Set.of("CKR_ATTRIBUTE_READ_ONLY",
+      "CKR_ACTION_PROHIBITED", "CKR_ATTRIBUTE_VALUE_INVALID", "CKR_ATTRIBUTE_TYPE_INVALID", "CKR_TEMPLATE_INCONSISTENT",
+      "CKR_FUNCTION_NOT_SUPPORTED");
+
+  @Override
+  public boolean withdrawSigning(KeyId id) throws TokenException {
+    if (!capabilities.keyUsageRestrictable()) {
+      return false; // the token decides usages itself (tpm2-pkcs11): a key made to sign keeps signing
+    }
+    long[] handles = withSession("finding key " + id, s -> TokenObjects.find(s,
+        ObjectQuery.byId(id).withClass(ObjectClass.PRIVATE_KEY)));
+    if (handles.length == 0) {
+      throw new TokenException("no private key with id " + id + " on " + info.describe());
+    }
+    try {
+      write("withdrawing the signing right of key " + id, false, s -> {
+        for (long h : handles) {
+          s.setAttributeValues(h, new AttributeVector().sign(false));
+        }
+        return null;
+      });
+      return true;
+    } catch (TokenException e) {
+      if (USAGE_FIXED.contains(e.ckr())) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   @Override

@@ -175,6 +175,40 @@ public abstract class TokenConformanceTest {
     assertEquals(2, session.delete(ObjectQuery.byId(key.ref().id())));
   }
 
+  /**
+   * Whether this backend lets a key's CKA_SIGN be cleared after it signed its own request (docs/tokens.md). By
+   * default: whenever usages can be set at all.
+   */
+  protected boolean signingWithdrawable() {
+    return session.capabilities().keyUsageRestrictable();
+  }
+
+  /**
+   * A decryption or key-agreement key signs its certificate request once (proof of possession), then signs
+   * nothing: its signing right is withdrawn where the token allows it, and the token then refuses to sign with it.
+   */
+  @Test
+  void encryptionKey_signsItsRequest_thenItsSigningRightIsWithdrawn() throws Exception {
+    for (var usage : List.of(KeyUsage.DECRYPT, KeyUsage.KEY_AGREEMENT)) {
+      KeySpec spec = usage == KeyUsage.DECRYPT ? KeySpec.rsa(2048) : KeySpec.parse("EC-P256");
+      GeneratedKey key = session.generateKeyPair(new KeyTemplate(spec, "encryption " + usage,
+          EnumSet.of(usage, KeyUsage.SIGN), false, null, false));
+      TokenSigner signer = session.signer(key.ref().id(), SignatureAlgorithm.defaultFor(spec));
+      byte[] data = "my request".getBytes();
+      assertTrue(JdkSignatures.verifies(SignatureAlgorithm.defaultFor(spec), key.publicKey(), data,
+          signer.sign(data)), "it signs its request");
+      boolean withdrawn = session.withdrawSigning(key.ref().id());
+      assertEquals(signingWithdrawable(), withdrawn, spec + ": signing withdrawn");
+      TokenObject priv = session.find(ObjectQuery.byId(key.ref().id()).withClass(ObjectClass.PRIVATE_KEY)).get(0);
+      assertEquals(!withdrawn, priv.has(Flag.SIGN), priv.flags().toString());
+      if (withdrawn) {
+        assertThrows(TokenException.class, () -> session.signer(key.ref().id(), SignatureAlgorithm.defaultFor(spec))
+            .sign(data), "the token refuses to sign with it");
+      }
+      assertEquals(2, session.delete(ObjectQuery.byId(key.ref().id())));
+    }
+  }
+
   @Test
   void signer_everySupportedAlgorithm_verifiesWithTheJdk() throws Exception {
     byte[] data = "to be signed by the token".getBytes();
