@@ -16,7 +16,8 @@ import java.util.function.Consumer;
  * Steps an enrollment until it is parked, stuck or final, and decides what a failure means for it: an unreachable
  * server makes it stuck (the state stays, a later resume goes on); a refusal or a broken answer once keys exist
  * abandons it cleanly (keys removed, request Abandoned), except one about who we are (credentials, TLS trust), which
- * keeps it for resume; a token failure stops it as it is, for resume or abandon.
+ * keeps it for resume; a token failure that retrying cannot fix ({@link TokenFailures}) abandons it cleanly, any
+ * other token failure stops it as it is, for resume or abandon.
  */
 public final class EnrollmentRunner {
   private final Journal journal;
@@ -83,7 +84,21 @@ public final class EnrollmentRunner {
         continue; // abandon cleanly
       } catch (ServerException ex) {
         throw new EnrollmentException(ex.getMessage(), ex);
-      } catch (EnrollmentException | TokenException | RuntimeException ex) {
+      } catch (TokenException ex) {
+        if (TokenFailures.of(ex) == TokenFailures.Verdict.PERMANENT && e.state != EnrollmentState.NEED_ABANDON
+            && hasSomethingToClean(e)) {
+          e.lastError = TokenFailures.explain(ex);
+          progress.accept("enrollment " + e.id + ": " + e.lastError + " — abandoning it");
+          e.state = EnrollmentState.NEED_ABANDON;
+          journal.store(e);
+          CrashPoints.journaled(EnrollmentState.NEED_ABANDON);
+          continue; // the same step would fail the same way forever: give up cleanly, keys removed
+        }
+        e.lastError = ex.getMessage();
+        e.state = e.state.onRestart();
+        remember(e);
+        throw ex;
+      } catch (EnrollmentException | RuntimeException ex) {
         e.lastError = ex.getMessage();
         e.state = e.state.onRestart();
         remember(e);
@@ -102,6 +117,12 @@ public final class EnrollmentRunner {
       Thread.currentThread().interrupt();
       throw new EnrollmentException("interrupted while waiting for the server");
     }
+  }
+
+  /** A request on a server, or keys on the token: what abandoning an enrollment takes back. */
+  private static boolean hasSomethingToClean(Enrollment e) {
+    return e.requestId != null || e.caRequestId != null
+        || e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED);
   }
 
   /** After a refusal: abandon if this enrollment already has something to clean; true when it will. */

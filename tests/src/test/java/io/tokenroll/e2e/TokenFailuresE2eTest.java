@@ -1,0 +1,54 @@
+package io.tokenroll.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.tokenroll.agent.cli.ExitCodes;
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentState;
+import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.pkcs11.testing.Backends;
+import io.tokenroll.pkcs11.testing.NssSoftoken;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 10: a token failure that retrying cannot fix ends the enrollment cleanly — request Abandoned on the
+ * server, nothing left on the token, a message saying what the token refused — instead of leaving it to fail the
+ * same way on every resume. A real write-protected token (NSS softoken opened read-only; NSS reads its
+ * configuration once per process, so the CLI runs as a child) refuses key generation after the server has
+ * approved the request.
+ */
+class TokenFailuresE2eTest {
+  @Test
+  void aPermanentTokenFailure_abandonsTheRequest_andLeavesTheTokenAsItWas() throws Exception {
+    Backends.requireInstalled("NSS softoken", NssSoftoken.LIBRARY, Path.of("/usr/bin/certutil"));
+    try (Stack s = new Stack("token-failures")) {
+      Path db = s.dir.resolve("nssdb");
+      Files.createDirectories(db);
+      Path pin = Backends.pinFile(s.dir, "nss.pin", 8);
+      Backends.run(List.of("certutil", "-N", "-d", "sql:" + db, "-f", pin.toString()), Map.of(), 30);
+      List<String> args = new ArrayList<>(s.enrollArgs("Smart Card Logon EC"));
+      args.set(args.indexOf("--token") + 1, "NSS Certificate DB");
+      args.set(args.indexOf("--pin-source") + 1, "file:" + pin);
+      args.addAll(List.of("--module", NssSoftoken.LIBRARY.toString(), "--module-args",
+          NssSoftoken.initArgs(db, true)));
+      Cli run = ChildProcess.run(Map.of(), args);
+      assertEquals(ExitCodes.FAILED, run.exitCode(), run.toString());
+      assertTrue(run.out().contains("refused the enrollment for good") && run.out().contains("read-only"),
+          run.toString());
+      Enrollment e = new FileJournal(s.state.resolve("enrollments")).all().get(0);
+      assertEquals(EnrollmentState.ABANDONED, e.state, "not left to fail on every resume");
+      assertEquals("Abandoned", s.server.admin().requests().stream()
+          .filter(r -> r.uuid().equals(e.requestId)).findFirst().orElseThrow().status());
+      Process keys = new ProcessBuilder("certutil", "-K", "-d", "sql:" + db, "-f", pin.toString())
+          .redirectErrorStream(true).start();
+      String listed = new String(keys.getInputStream().readAllBytes());
+      keys.waitFor();
+      assertTrue(listed.contains("no keys found"), "no key on the token: " + listed);
+    }
+  }
+}
