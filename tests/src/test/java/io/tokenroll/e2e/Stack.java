@@ -36,7 +36,12 @@ final class Stack implements AutoCloseable {
   }
 
   Stack(String name, Path serverState) throws Exception {
-    token = SoftHsm2.get().newToken(name);
+    this(SoftHsm2.get().newToken(name), serverState);
+  }
+
+  /** A stack around a token of any backend that runs in this process (SoftHSM2, tpm2-pkcs11). */
+  Stack(TestToken token, Path serverState) throws Exception {
+    this.token = token;
     dir = Backends.privateDirectory("tokenroll-e2e-");
     String pw = Backends.randomHex(16);
     password = Backends.writeSecret(dir.resolve("alice.password"), pw);
@@ -70,6 +75,7 @@ final class Stack implements AutoCloseable {
   /** The arguments every enrollment of this stack needs. */
   List<String> enrollArgs(String template) {
     return new ArrayList<>(List.of("enroll", "--server", server.baseUri().toString(), "--template", template,
+        "--module", token.library().toString(),
         "--token", token.label(), "--pin-source", "file:" + token.userPinFile(), "--user", user,
         "--password-source", "file:" + password, "--trust", trust.toString(), "--state-dir", state.toString()));
   }
@@ -86,6 +92,11 @@ final class Stack implements AutoCloseable {
     return Cli.run(all.toArray(String[]::new));
   }
 
+  /** The backend's name, as the test fixtures call it ("softhsm2", "tpm2-pkcs11"). */
+  String backend() {
+    return token.backend();
+  }
+
   List<TokenObject> objects() throws Exception {
     try (TokenSession s = token.open()) {
       return s.find(ObjectQuery.all());
@@ -98,7 +109,7 @@ final class Stack implements AutoCloseable {
 
   /** pkcs11-tool's view of the token (a different PKCS#11 consumer reading what tokenroll wrote). */
   String pkcs11Tool(String... args) {
-    List<String> cmd = new ArrayList<>(List.of("pkcs11-tool", "--module", SoftHsm2.LIBRARY.toString(),
+    List<String> cmd = new ArrayList<>(List.of("pkcs11-tool", "--module", token.library().toString(),
         "--token-label", token.label(), "--login", "--pin", Backends.readSecret(token.userPinFile())));
     cmd.addAll(List.of(args));
     return Backends.run(cmd, token.environment(), 60);
