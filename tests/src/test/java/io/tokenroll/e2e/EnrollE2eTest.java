@@ -137,6 +137,24 @@ class EnrollE2eTest {
     }
   }
 
+  /** A journal of an older version that kept a password in the server URL: resume takes it out and goes on. */
+  @Test
+  void aJournaledUrlWithAPassword_isScrubbedOnResume() throws Exception {
+    try (Stack s = new Stack("e2e-old-journal")) {
+      String id = enrollmentId(s.enroll("Smart Card Logon with Approval"));
+      var journal = new io.tokenroll.agent.journal.FileJournal(s.state.resolve("enrollments"));
+      var e = journal.get(id).orElseThrow();
+      e.server = e.server.replace("https://", "https://alice:0ldSecret@");
+      journal.store(e);
+      s.server.admin().approveRequest(e.requestId);
+      Cli resumed = s.cli("resume", id);
+      assertEquals(0, resumed.exitCode(), resumed.toString());
+      assertTrue(resumed.err().contains("removed the user and password"), resumed.err());
+      assertFalse(Files.readString(s.state.resolve("enrollments").resolve(id + ".json")).contains("0ldSecret"));
+      assertFalse(resumed.toString().contains("0ldSecret"));
+    }
+  }
+
   /** Hostile-test finding 7: a password in --server was accepted, used and written to the journal. */
   @Test
   void aPasswordInTheServerUrl_isRefused_neverStored() throws Exception {

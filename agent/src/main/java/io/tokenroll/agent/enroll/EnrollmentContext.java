@@ -5,6 +5,7 @@ import io.tokenroll.agent.http.Credentials;
 import io.tokenroll.agent.http.HttpTransport;
 import io.tokenroll.agent.http.PasswordSource;
 import io.tokenroll.agent.http.RetryPolicy;
+import io.tokenroll.agent.http.ServerAddress;
 import io.tokenroll.agent.http.TlsSettings;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.agent.mimcm.MimCmClient;
@@ -33,6 +34,13 @@ public final class EnrollmentContext implements AutoCloseable {
 
   public EnrollmentContext(Enrollment e, FileJournal journal, Path stateDir, RetryPolicy retry, Duration timeout,
                            boolean writeCas, Consumer<String> progress) throws IOException, GeneralSecurityException {
+    if (e.server != null && ServerAddress.hasUserInfo(e.server)) {
+      // an older tokenroll journaled a URL with a user and password in it: they leave the journal now
+      e.server = ServerAddress.withoutUserInfo(e.server);
+      journal.store(e);
+      progress.accept("removed the user and password from enrollment " + e.id + "'s journaled server URL; give "
+          + "them with --user and --password-source if the server needs them");
+    }
     List<X509Certificate> anchors = anchors(e.trustFile);
     Credentials credentials = e.user == null ? Credentials.NONE
         : Credentials.basic(e.user, PasswordSource.read(e.passwordSource, "password of " + e.user));

@@ -137,6 +137,26 @@ public record ServerAddress(String scheme, String host, int port, String path) {
     return uri().toString();
   }
 
+  /** Whether a URL carries a user or password (as journals of older versions may). */
+  public static boolean hasUserInfo(String url) {
+    try {
+      return new URI(url.strip()).getRawUserInfo() != null;
+    } catch (URISyntaxException e) {
+      return false;
+    }
+  }
+
+  /** The URL without its user and password; otherwise as it was. */
+  public static String withoutUserInfo(String url) {
+    try {
+      URI u = new URI(url.strip());
+      return new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(), u.getFragment())
+          .toString();
+    } catch (URISyntaxException e) {
+      return url;
+    }
+  }
+
   /**
    * The URL with everything between the scheme and the last '@' replaced: safe to show in a message whatever a
    * password holds ('/', '?', '#', '@') and also for the opaque form {@code https:user:pw@host}. A path with an

@@ -76,6 +76,13 @@ class TlsSettingsTest {
   }
 
   @Test
+  void userInfo_isFoundAndTakenOut() {
+    assertTrue(ServerAddress.hasUserInfo("https://alice:pw@cm.example.com:8443/x/"));
+    assertFalse(ServerAddress.hasUserInfo("https://cm.example.com/"));
+    assertEquals("https://cm.example.com:8443/x/", ServerAddress.withoutUserInfo("https://alice:pw@cm.example.com:8443/x/"));
+  }
+
+  @Test
   void theConnectionUrl_isBuiltFromTheCheckedHost() {
     ServerAddress a = ServerAddress.parse("https://CM.example.com:8443/base");
     assertEquals("https://cm.example.com:8443/base/", a.toString());
