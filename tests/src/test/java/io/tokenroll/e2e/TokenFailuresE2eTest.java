@@ -34,8 +34,8 @@ class TokenFailuresE2eTest {
       List<String> args = new ArrayList<>(s.enrollArgs("Smart Card Logon EC"));
       args.set(args.indexOf("--token") + 1, "NSS Certificate DB");
       args.set(args.indexOf("--pin-source") + 1, "file:" + pin);
-      args.addAll(List.of("--module", NssSoftoken.LIBRARY.toString(), "--module-args",
-          NssSoftoken.initArgs(db, true)));
+      args.set(args.indexOf("--module") + 1, NssSoftoken.LIBRARY.toString());
+      args.addAll(List.of("--module-args", NssSoftoken.initArgs(db, true)));
       Cli run = ChildProcess.run(Map.of(), args);
       assertEquals(ExitCodes.FAILED, run.exitCode(), run.toString());
       assertTrue(run.out().contains("refused the enrollment for good") && run.out().contains("read-only"),
