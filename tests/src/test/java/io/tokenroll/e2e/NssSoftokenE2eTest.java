@@ -16,13 +16,38 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 10: a token failure that retrying cannot fix ends the enrollment cleanly — request Abandoned on the
- * server, nothing left on the token, a message saying what the token refused — instead of leaving it to fail the
- * same way on every resume. A real write-protected token (NSS softoken opened read-only; NSS reads its
- * configuration once per process, so the CLI runs as a child) refuses key generation after the server has
- * approved the request.
+ * The CLI on a real NSS softoken; NSS reads its configuration once per process, so each run is a child process.
+ * The two-key profiles enroll on it (issue 10: every template on every backend), and a token failure that retrying
+ * cannot fix ends the enrollment cleanly — request Abandoned, nothing left on the token, a message saying what the
+ * token refused — instead of leaving it to fail the same way on every resume: the softoken opened read-only
+ * refuses key generation after the server has approved the request.
  */
-class TokenFailuresE2eTest {
+class NssSoftokenE2eTest {
+  /** The two-key profiles on NSS softoken through the CLI (issue 10: every template on every backend). */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"Smart Card Signing and Encryption",
+      "Smart Card EC Signing and Key Agreement"})
+  void twoKeyProfiles_enrollOnNss(String template) throws Exception {
+    Backends.requireInstalled("NSS softoken", NssSoftoken.LIBRARY, Path.of("/usr/bin/certutil"));
+    try (Stack s = new Stack("nss-two-keys")) {
+      Path db = s.dir.resolve("nssdb");
+      Files.createDirectories(db);
+      Path pin = Backends.pinFile(s.dir, "nss.pin", 8);
+      Backends.run(List.of("certutil", "-N", "-d", "sql:" + db, "-f", pin.toString()), Map.of(), 30);
+      List<String> args = new ArrayList<>(s.enrollArgs(template));
+      args.set(args.indexOf("--token") + 1, "NSS Certificate DB");
+      args.set(args.indexOf("--pin-source") + 1, "file:" + pin);
+      args.set(args.indexOf("--module") + 1, NssSoftoken.LIBRARY.toString());
+      args.addAll(List.of("--module-args", NssSoftoken.initArgs(db, false)));
+      Cli run = ChildProcess.run(Map.of(), args);
+      assertEquals(0, run.exitCode(), run.toString());
+      String keys = Backends.run(List.of("certutil", "-K", "-d", "sql:" + db, "-f", pin.toString()), Map.of(), 30);
+      assertEquals(2, keys.lines().filter(l -> l.matches("<\\s*\\d+>.*")).count(), keys);
+      String certs = Backends.run(List.of("certutil", "-L", "-d", "sql:" + db), Map.of(), 30);
+      assertTrue(certs.contains("Signature") || certs.lines().count() >= 4, certs);
+    }
+  }
+
   @Test
   void aPermanentTokenFailure_abandonsTheRequest_andLeavesTheTokenAsItWas() throws Exception {
     Backends.requireInstalled("NSS softoken", NssSoftoken.LIBRARY, Path.of("/usr/bin/certutil"));
