@@ -3,16 +3,15 @@ package io.tokenroll.agent.certsrv;
 import io.tokenroll.agent.http.Credentials;
 import io.tokenroll.agent.http.HttpTransport;
 import io.tokenroll.agent.http.RetryPolicy;
+import io.tokenroll.agent.http.ServerAddress;
 import io.tokenroll.agent.http.TlsSettings;
 import io.tokenroll.protocol.certsrv.CertSrvException;
 import io.tokenroll.protocol.certsrv.HResult;
 import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -79,23 +78,15 @@ public final class CertsrvConnector {
       throw new CertSrvException(HResult.E_INVALIDARG, "no CA configuration: give the web enrollment URL, "
           + "e.g. https://ca.example.com/certsrv");
     }
-    String c = config.trim().replaceFirst("(?<=://)[^/@]*@", "[redacted]@"); // never echo a password in a URL
-    if (!c.contains("://")) {
-      throw new CertSrvException(HResult.E_INVALIDARG, "'" + c + "' is not a web enrollment URL; this client "
-          + "talks to AD CS over /certsrv, e.g. https://ca.example.com/certsrv (host\\CA configurations need DCOM)");
+    if (!config.contains("://")) {
+      throw new CertSrvException(HResult.E_INVALIDARG, "'" + ServerAddress.redacted(config.trim()) + "' is not a "
+          + "web enrollment URL; this client talks to AD CS over /certsrv, e.g. https://ca.example.com/certsrv "
+          + "(host\\CA configurations need DCOM)");
     }
-    try {
-      URI u = new URI(config.trim());
-      String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
-      if (!scheme.equals("https") && !scheme.equals("http") || u.getHost() == null || u.getRawQuery() != null
-          || u.getRawFragment() != null || u.getRawUserInfo() != null) {
-        throw new URISyntaxException(c, "expected https://host[:port]/path without user, query or fragment");
-      }
-      String path = u.getRawPath() == null || u.getRawPath().isEmpty() ? "/" : u.getRawPath();
-      return new URI(scheme + "://" + u.getRawAuthority() + (path.endsWith("/") ? path : path + "/"));
-    } catch (URISyntaxException e) {
-      throw new CertSrvException(HResult.E_INVALIDARG, "'" + c + "' is not a usable web enrollment URL: "
-          + e.getReason());
+    try { // the one URL check the MIM CM client uses too: one host, no credentials, no query or fragment
+      return ServerAddress.parse(config).uri();
+    } catch (IllegalArgumentException e) {
+      throw new CertSrvException(HResult.E_INVALIDARG, "not a usable web enrollment URL: " + e.getMessage());
     }
   }
 }

@@ -162,7 +162,7 @@ public record ServerAddress(String scheme, String host, int port, String path) {
    * password holds ('/', '?', '#', '@') and also for the opaque form {@code https:user:pw@host}. A path with an
    * '@' in it is shown shortened, which costs nothing.
    */
-  static String redacted(String url) {
+  public static String redacted(String url) {
     int at = url.lastIndexOf('@');
     if (at < 0) {
       return url;
