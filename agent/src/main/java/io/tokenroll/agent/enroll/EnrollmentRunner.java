@@ -66,9 +66,7 @@ public final class EnrollmentRunner {
             ? "; nothing was sent — run the command again later"
             : "; the enrollment is kept — run 'tokenroll resume " + e.id + "' later"));
       } catch (AccessDeniedException ex) {
-        e.lastError = ex.getMessage();
-        e.state = e.state.onRestart();
-        if (!remember(e)) {
+        if (!keep(e, ex.getMessage())) {
           throw new EnrollmentException(ex.getMessage() + " (nothing was kept: the server has no request of ours; "
               + "fix the credentials or trust and run the command again)", ex);
         }
@@ -86,22 +84,14 @@ public final class EnrollmentRunner {
         throw new EnrollmentException(ex.getMessage(), ex);
       } catch (TokenException ex) {
         if (TokenFailures.of(ex) == TokenFailures.Verdict.PERMANENT && e.state != EnrollmentState.NEED_ABANDON
-            && hasSomethingToClean(e)) {
-          e.lastError = TokenFailures.explain(ex);
-          progress.accept("enrollment " + e.id + ": " + e.lastError + " — abandoning it");
-          e.state = EnrollmentState.NEED_ABANDON;
-          journal.store(e);
-          CrashPoints.journaled(EnrollmentState.NEED_ABANDON);
-          continue; // the same step would fail the same way forever: give up cleanly, keys removed
+            && (e.requestId != null || e.caRequestId != null || hasKeys(e))) {
+          abandonFromHere(e, TokenFailures.explain(ex)); // the same step would fail the same way forever
+          continue;
         }
-        e.lastError = ex.getMessage();
-        e.state = e.state.onRestart();
-        remember(e);
+        keep(e, ex.getMessage());
         throw ex;
       } catch (EnrollmentException | RuntimeException ex) {
-        e.lastError = ex.getMessage();
-        e.state = e.state.onRestart();
-        remember(e);
+        keep(e, ex.getMessage());
         throw ex;
       }
       if (step.wake() != Step.Wake.NOW) {
@@ -119,30 +109,39 @@ public final class EnrollmentRunner {
     }
   }
 
-  /** A request on a server, or keys on the token: what abandoning an enrollment takes back. */
-  private static boolean hasSomethingToClean(Enrollment e) {
-    return e.requestId != null || e.caRequestId != null
-        || e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED);
+  private static boolean hasKeys(Enrollment e) {
+    return e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED);
+  }
+
+  /** Gives up cleanly from the current step: NEED_ABANDON is journaled, and the next step withdraws and removes. */
+  private void abandonFromHere(Enrollment e, String why) throws IOException {
+    e.lastError = why;
+    progress.accept("enrollment " + e.id + ": " + why + " — abandoning it");
+    e.state = EnrollmentState.NEED_ABANDON;
+    journal.store(e);
+    CrashPoints.journaled(EnrollmentState.NEED_ABANDON);
+  }
+
+  /** Keeps the enrollment as it is for a later run (in-flight states become their checks); true when journaled. */
+  private boolean keep(Enrollment e, String why) throws IOException {
+    e.lastError = why;
+    e.state = e.state.onRestart();
+    return remember(e);
   }
 
   /** After a refusal: abandon if this enrollment already has something to clean; true when it will. */
   private boolean failed(Enrollment e, ServerException ex) throws IOException {
-    e.lastError = ex.getMessage();
     // something to clean: a request on a CM server, or keys on the token (a direct CA enrollment has no request
     // to withdraw, but its keys must go)
-    boolean hasWork = (e.requestId != null || e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED))
+    boolean hasWork = (e.requestId != null || hasKeys(e))
         && e.state != EnrollmentState.NEED_ABANDON && e.state != EnrollmentState.NEW;
     boolean keysMayExist = e.state.compareTo(EnrollmentState.CARD_BOUND) >= 0
         && e.state.compareTo(EnrollmentState.INSTALLING) <= 0;
     if (hasWork && keysMayExist) {
-      progress.accept("enrollment " + e.id + ": " + ex.getMessage() + " — abandoning it");
-      e.state = EnrollmentState.NEED_ABANDON;
-      journal.store(e);
-      CrashPoints.journaled(EnrollmentState.NEED_ABANDON);
+      abandonFromHere(e, ex.getMessage());
       return true;
     }
-    e.state = e.state.onRestart();
-    remember(e);
+    keep(e, ex.getMessage());
     return false;
   }
 
