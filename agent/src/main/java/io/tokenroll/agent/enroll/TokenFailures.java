@@ -4,7 +4,7 @@ import io.tokenroll.pkcs11.PinIncorrectException;
 import io.tokenroll.pkcs11.PinLockedException;
 import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenUnsupportedException;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * Which token failures an enrollment can wait out and which it cannot: the one table that decides, for every
@@ -21,27 +21,16 @@ public final class TokenFailures {
     TRANSIENT
   }
 
-  /** Permanent return values, with what the user can change. */
-  static final Map<String, String> PERMANENT = Map.ofEntries(
-      Map.entry("CKR_KEY_FUNCTION_NOT_PERMITTED", "the token will not use the key as the template needs"),
-      Map.entry("CKR_MECHANISM_INVALID", "the token lacks the mechanism the template's key type needs"),
-      Map.entry("CKR_MECHANISM_PARAM_INVALID", "the token refuses the mechanism's parameters"),
-      Map.entry("CKR_TEMPLATE_INCONSISTENT", "the token refuses the key's attributes (usages, exportability)"),
-      Map.entry("CKR_TEMPLATE_INCOMPLETE", "the token wants attributes tokenroll does not set"),
-      Map.entry("CKR_ATTRIBUTE_VALUE_INVALID", "the token refuses an attribute value the template needs"),
-      Map.entry("CKR_ATTRIBUTE_TYPE_INVALID", "the token does not know an attribute the template needs"),
-      Map.entry("CKR_ATTRIBUTE_READ_ONLY", "the token will not change an attribute the enrollment sets"),
-      Map.entry("CKR_KEY_SIZE_RANGE", "the token cannot make keys of this size"),
-      Map.entry("CKR_CURVE_NOT_SUPPORTED", "the token cannot make keys on this curve"),
-      Map.entry("CKR_DOMAIN_PARAMS_INVALID", "the token cannot make keys on this curve"),
-      Map.entry("CKR_KEY_TYPE_INCONSISTENT", "the key type does not fit the mechanism"),
-      Map.entry("CKR_DEVICE_MEMORY", "the token is full: remove objects it no longer needs, or use another token"),
-      Map.entry("CKR_TOKEN_WRITE_PROTECTED", "the token is read-only"),
-      Map.entry("CKR_SESSION_READ_ONLY", "the token is read-only"),
-      Map.entry("CKR_FUNCTION_NOT_SUPPORTED", "the token does not implement a function the enrollment needs"),
-      Map.entry("CKR_ACTION_PROHIBITED", "the token's policy forbids the operation"),
-      Map.entry("CKR_KEY_UNEXTRACTABLE", "the token will not release the key"),
-      Map.entry("CKR_DATA_LEN_RANGE", "the token cannot sign data of this length with this key"));
+  /**
+   * Return values the same token would give again for the same step. What each means is in the failure's own
+   * message (the token layer's hint), so this table says only which they are.
+   */
+  static final Set<String> PERMANENT = Set.of("CKR_KEY_FUNCTION_NOT_PERMITTED", "CKR_MECHANISM_INVALID",
+      "CKR_MECHANISM_PARAM_INVALID", "CKR_TEMPLATE_INCONSISTENT", "CKR_TEMPLATE_INCOMPLETE",
+      "CKR_ATTRIBUTE_VALUE_INVALID", "CKR_ATTRIBUTE_TYPE_INVALID", "CKR_ATTRIBUTE_READ_ONLY", "CKR_KEY_SIZE_RANGE",
+      "CKR_CURVE_NOT_SUPPORTED", "CKR_DOMAIN_PARAMS_INVALID", "CKR_KEY_TYPE_INCONSISTENT", "CKR_DEVICE_MEMORY",
+      "CKR_TOKEN_WRITE_PROTECTED", "CKR_SESSION_READ_ONLY", "CKR_FUNCTION_NOT_SUPPORTED", "CKR_ACTION_PROHIBITED",
+      "CKR_KEY_UNEXTRACTABLE", "CKR_DATA_LEN_RANGE");
 
   private TokenFailures() {
   }
@@ -59,13 +48,12 @@ public final class TokenFailures {
     if (e.ckr() == null) {
       return e instanceof TokenUnsupportedException ? Verdict.PERMANENT : Verdict.TRANSIENT;
     }
-    return PERMANENT.containsKey(e.ckr()) ? Verdict.PERMANENT : Verdict.TRANSIENT;
+    return PERMANENT.contains(e.ckr()) ? Verdict.PERMANENT : Verdict.TRANSIENT;
   }
 
-  /** For a permanent failure: what the token refused and what to change, in one sentence. */
+  /** For a permanent failure: what the token refused (its message names the step, the CKR and why) and what to do. */
   static String explain(TokenException e) {
-    String advice = e.ckr() == null ? null : PERMANENT.get(e.ckr());
-    return "the token refused the enrollment for good (" + e.getMessage() + ")"
-        + (advice == null ? "" : ": " + advice) + "; choose a template this token can do, or another token";
+    return "the token refused the enrollment for good (" + e.getMessage() + "); choose a template this token can "
+        + "do, or another token";
   }
 }
