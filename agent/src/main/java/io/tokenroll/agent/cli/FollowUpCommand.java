@@ -26,8 +26,7 @@ abstract class FollowUpCommand extends EnrollmentCommand {
     Enrollment e = Enrollment.create(workflow);
     e.previous = previous.id;
     e.server = previous.server;
-    e.user = previous.user;
-    e.passwordSource = previous.passwordSource;
+    e.login = previous.login;
     e.trustFile = previous.trustFile;
     e.issuerTrustFile = previous.issuerTrustFile;
     e.insecure = previous.insecure;

@@ -22,7 +22,8 @@ final class ResumeCommand extends EnrollmentCommand {
   @Option(names = "--pin-source", paramLabel = "<source>", description = "Replace the journaled PIN source.")
   String pinSource;
 
-  @Option(names = "--password-source", paramLabel = "<source>", description = "Replace the journaled password source.")
+  @Option(names = {"--password-source", "--token-source"}, paramLabel = "<source>",
+      description = "Replace the journaled source of the password (Basic) or bearer token.")
   String passwordSource;
 
   @Override
@@ -51,7 +52,7 @@ final class ResumeCommand extends EnrollmentCommand {
         e.pinSource = pinSource;
       }
       if (passwordSource != null) {
-        e.passwordSource = passwordSource;
+        e.login = e.login.withSecretSource(passwordSource);
       }
       int code;
       try {

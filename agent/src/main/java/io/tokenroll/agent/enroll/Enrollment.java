@@ -22,8 +22,8 @@ public final class Enrollment {
   public Instant updated;
 
   public String server;
-  public String user;
-  public String passwordSource;
+  /** How we log in to the server: the method and where its secrets come from. */
+  public io.tokenroll.agent.login.ServerLogin login = io.tokenroll.agent.login.ServerLogin.NONE;
   public String trustFile;
   /** Roots an issued chain must end in (--issuer-trust); null: chains need only be consistent. */
   public String issuerTrustFile;
@@ -89,6 +89,21 @@ public final class Enrollment {
   }
 
   /** The marker put in the request's comment, so a request created just before a crash can be found again. */
+  /** Journals written before {@link #login} named a Basic user and its password source at the top level. */
+  @com.fasterxml.jackson.annotation.JsonSetter("user")
+  void legacyUser(String user) {
+    if (user != null) {
+      login = io.tokenroll.agent.login.ServerLogin.basic(user, login.secretSource());
+    }
+  }
+
+  @com.fasterxml.jackson.annotation.JsonSetter("passwordSource")
+  void legacyPasswordSource(String source) {
+    if (source != null) {
+      login = login.withSecretSource(source);
+    }
+  }
+
   public String nonce() {
     return "tokenroll:" + id;
   }

@@ -42,8 +42,7 @@ public final class EnrollmentContext implements AutoCloseable {
           + "them with --user and --password-source if the server needs them");
     }
     List<X509Certificate> anchors = anchors(e.trustFile);
-    Credentials credentials = e.user == null ? Credentials.NONE
-        : Credentials.basic(e.user, PasswordSource.read(e.passwordSource, "password of " + e.user));
+    Credentials credentials = e.login.open();
     char[] keyStorePassword = e.clientCertificate == null ? null
         : PasswordSource.read(e.clientCertificatePasswordSource, "password of " + e.clientCertificate);
     TlsSettings tls = new TlsSettings(anchors, e.insecure,

@@ -1,50 +1,59 @@
 package io.tokenroll.agent.http;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Base64;
+import java.net.URI;
+import java.util.List;
 
-/** How the client authenticates over HTTP: HTTP Basic, or nothing (TLS client certificate, or anonymous). */
-public final class Credentials {
-  public static final Credentials NONE = new Credentials(null, null);
+/**
+ * How the client proves who it is over HTTP: nothing (anonymous, or a TLS client certificate), HTTP Basic, a bearer
+ * token (ADFS) or Negotiate (Kerberos). Each request begins an {@link Attempt}: the header to send and, for schemes
+ * where the server proves itself too, the check of its answer.
+ */
+public interface Credentials {
+  Credentials NONE = new Credentials() {
+    @Override
+    public Attempt begin(URI target) {
+      return Attempt.NONE;
+    }
 
-  private final String user;
-  private final String header;
+    @Override
+    public String refusalHint() {
+      return "the server wants credentials: give --user, --client-cert, --auth negotiate or --auth bearer";
+    }
 
-  private Credentials(String user, String header) {
-    this.user = user;
-    this.header = header;
+    @Override
+    public String toString() {
+      return "no credentials";
+    }
+  };
+
+  /** Authentication of one request to {@code target}. */
+  Attempt begin(URI target) throws ServerException;
+
+  /** What to check when the server answers 401 to these credentials. */
+  String refusalHint();
+
+  /** One request's authentication. */
+  interface Attempt {
+    Attempt NONE = () -> null;
+
+    /** The Authorization header value, or null to send none. */
+    String authorization();
+
+    /**
+     * Checks a successful answer, given its {@code WWW-Authenticate} values: Negotiate refuses an answer from a
+     * server that did not prove it holds the service's key.
+     */
+    default void verify(List<String> wwwAuthenticate) throws ServerException {
+    }
   }
 
   /** HTTP Basic; the password array is wiped once the header is built. */
-  public static Credentials basic(String user, char[] password) {
-    if (user.contains(":")) {
-      throw new IllegalArgumentException("a user name for HTTP Basic cannot contain ':'");
-    }
-    CharBuffer chars = CharBuffer.allocate(user.length() + 1 + password.length);
-    chars.put(user).put(':').put(password).flip();
-    ByteBuffer bytes = StandardCharsets.UTF_8.encode(chars);
-    byte[] raw = new byte[bytes.remaining()];
-    bytes.get(raw);
-    String header = "Basic " + Base64.getEncoder().encodeToString(raw);
-    Arrays.fill(raw, (byte) 0);
-    Arrays.fill(chars.array(), '\0');
-    Arrays.fill(password, '\0');
-    return new Credentials(user, header);
+  static Credentials basic(String user, char[] password) {
+    return BasicCredentials.of(user, password);
   }
 
-  public String authorizationHeader() {
-    return header;
-  }
-
-  public String user() {
-    return user;
-  }
-
-  @Override
-  public String toString() {
-    return user == null ? "no credentials" : "Basic " + user + ":[redacted]";
+  /** A bearer token (an ADFS access token), sent as given; the array is wiped. */
+  static Credentials bearer(char[] token) {
+    return BearerCredentials.of(token);
   }
 }

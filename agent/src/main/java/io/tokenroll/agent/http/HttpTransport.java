@@ -25,6 +25,15 @@ public final class HttpTransport {
   private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
       io.tokenroll.agent.encoding.BoundedJson.builder().build();
 
+  static {
+    // HttpURLConnection answers a Negotiate challenge by itself, with whatever tickets the default cache holds,
+    // unless Kerberos credentials must come from the caller's Subject: a request would then silently run as
+    // another identity than the one chosen (--user, --keytab). Ours always come from a Subject.
+    if (System.getProperty("javax.security.auth.useSubjectCredsOnly") == null) {
+      System.setProperty("javax.security.auth.useSubjectCredsOnly", "true");
+    }
+  }
+
   /** Exchanges sent by this process, for benchmarks that count round trips. */
   private static final java.util.concurrent.atomic.AtomicLong EXCHANGES = new java.util.concurrent.atomic.AtomicLong();
   private static final java.util.concurrent.atomic.AtomicLong EXCHANGE_NANOS = new java.util.concurrent.atomic.AtomicLong();
@@ -38,8 +47,9 @@ public final class HttpTransport {
   private final long maxBody;
   private final java.util.Map<String, String> headers;
 
-  /** One server's answer. */
-  public record Reply(int status, String contentType, String location, byte[] body, URI uri) {
+  /** One server's answer; {@code challenges} are its WWW-Authenticate values. */
+  public record Reply(int status, String contentType, String location, byte[] body, URI uri,
+                      java.util.List<String> challenges) {
     public String text() {
       return new String(body, StandardCharsets.UTF_8);
     }
@@ -125,7 +135,7 @@ public final class HttpTransport {
         }
         if (reply.status == 401) {
           throw new AccessDeniedException(401, method + " " + uri.getPath() + " was refused: 401" + message(reply)
-              + " (check the user name and password, or the client certificate)");
+              + " (" + credentials.refusalHint() + offered(reply) + ")");
         }
         if (reply.status >= 400) {
           throw new ServerRefusedException(reply.status, method + " " + uri.getPath() + " was refused: "
@@ -153,6 +163,7 @@ public final class HttpTransport {
    */
   private Reply once(String method, java.net.URL url, URI uri, byte[] body, String contentType)
       throws ServerException {
+    Credentials.Attempt attempt = credentials.begin(uri); // Negotiate makes a new token for every request
     long t0 = System.nanoTime();
     long deadline = t0 + timeout.toNanos();
     EXCHANGES.incrementAndGet();
@@ -171,8 +182,8 @@ public final class HttpTransport {
       c.setRequestMethod(method);
       c.setRequestProperty("Accept", "application/json, text/html;q=0.9, */*;q=0.8");
       headers.forEach(c::setRequestProperty);
-      if (credentials.authorizationHeader() != null) {
-        c.setRequestProperty("Authorization", credentials.authorizationHeader());
+      if (attempt.authorization() != null) {
+        c.setRequestProperty("Authorization", attempt.authorization());
       }
       byte[] payload = body != null ? body : method.equals("POST") || method.equals("PUT") ? new byte[0] : null;
       if (payload != null) {
@@ -194,7 +205,7 @@ public final class HttpTransport {
         status = c.getResponseCode();
       } catch (java.net.HttpRetryException e) {
         // a 401 to a streamed body: the JDK would have to send it again to authenticate, and says so instead
-        return new Reply(e.responseCode(), "", null, new byte[0], uri);
+        return new Reply(e.responseCode(), "", null, new byte[0], uri, java.util.List.of());
       }
       if (status < 0) {
         throw new ServerUnavailableException(method + " " + uri.getPath() + ": the answer is not HTTP", true, null);
@@ -207,7 +218,11 @@ public final class HttpTransport {
       LOG.log(System.Logger.Level.DEBUG, () -> method + " " + uri.getPath() + " -> " + code + " ("
           + (System.nanoTime() - t0) / 1_000_000 + " ms)");
       String type = c.getContentType();
-      return new Reply(status, type == null ? "" : type, c.getHeaderField("Location"), bytes, uri);
+      java.util.List<String> challenges = challenges(c);
+      if (status < 400) {
+        attempt.verify(challenges);
+      }
+      return new Reply(status, type == null ? "" : type, c.getHeaderField("Location"), bytes, uri, challenges);
     } catch (SSLHandshakeException e) {
       throw new AccessDeniedException(0, "TLS with " + uri.getHost() + " failed: " + e.getMessage()
           + " (is the server's CA given with --trust?)");
@@ -277,6 +292,24 @@ public final class HttpTransport {
       // not JSON: fall through
     }
     return reply.contentType().startsWith("text/plain") && text.length() < 300 ? ": " + text : "";
+  }
+
+  /** The WWW-Authenticate values; header names are case-insensitive, and servers write them in any case. */
+  private static java.util.List<String> challenges(HttpURLConnection c) {
+    java.util.List<String> values = new java.util.ArrayList<>();
+    c.getHeaderFields().forEach((name, v) -> {
+      if ("WWW-Authenticate".equalsIgnoreCase(name)) {
+        values.addAll(v);
+      }
+    });
+    return values;
+  }
+
+  /** The schemes a 401 offers ("the server offers Negotiate, Basic"), so a wrong --auth shows at once. */
+  private static String offered(Reply reply) {
+    java.util.List<String> schemes = reply.challenges().stream().map(v -> v.strip().split("[ ,]", 2)[0])
+        .filter(v -> !v.isEmpty() && v.length() < 40).distinct().toList();
+    return schemes.isEmpty() ? "" : "; the server offers " + String.join(", ", schemes);
   }
 
   private static int port(URI uri) {

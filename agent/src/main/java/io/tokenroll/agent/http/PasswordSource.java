@@ -18,6 +18,11 @@ public final class PasswordSource {
   static final int MAX_FILE_BYTES = 4096;
 
   public static char[] read(String spec, String what) throws IOException {
+    return read(spec, what, MAX_FILE_BYTES);
+  }
+
+  /** Like {@link #read(String, String)}, for secrets longer than a password (a bearer token). */
+  public static char[] read(String spec, String what, int maxFileBytes) throws IOException {
     if (spec == null || spec.isBlank()) {
       throw new IllegalArgumentException("no source for the " + what
           + ": give --password-source file:<path>, env:<VARIABLE> or prompt");
@@ -47,11 +52,11 @@ public final class PasswordSource {
     Path f = Path.of(spec.substring(5));
     byte[] bytes;
     try (var in = Files.newInputStream(f)) { // a stream: a FIFO or <(…) has no size, and may never end
-      bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+      bytes = in.readNBytes(maxFileBytes + 1);
     }
     try {
-      if (bytes.length > MAX_FILE_BYTES) {
-        throw new IOException("the " + what + " file " + f + " is larger than " + MAX_FILE_BYTES + " bytes; is it "
+      if (bytes.length > maxFileBytes) {
+        throw new IOException("the " + what + " file " + f + " is larger than " + maxFileBytes + " bytes; is it "
             + "the right file?");
       }
       java.nio.CharBuffer text;

@@ -48,6 +48,24 @@ class FileJournalTest {
   }
 
   @Test
+  void theLogin_roundTrips_andAnOlderJournalsBasicUserBecomesALogin() throws Exception {
+    FileJournal j = new FileJournal(dir);
+    Enrollment e = Enrollment.create("Enroll");
+    e.login = io.tokenroll.agent.login.ServerLogin.negotiate("/etc/krb5.keytab", "host/ws1@EXAMPLE.TEST", null);
+    j.store(e);
+    assertEquals(e.login, j.get(e.id).orElseThrow().login);
+    String json = Files.readString(dir.resolve(e.id + ".json"));
+    assertFalse(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json).has("user"),
+        "written in the new form only");
+    // before ServerLogin, a Basic login was two top-level fields, in either order
+    for (String old : new String[] {"\"user\": \"alice\", \"passwordSource\": \"file:/p\"",
+        "\"passwordSource\": \"file:/p\", \"user\": \"alice\""}) {
+      Files.writeString(dir.resolve(e.id + ".json"), json.replaceFirst("\"login\"\\s*:\\s*\\{[^}]*\\}", old));
+      assertEquals(io.tokenroll.agent.login.ServerLogin.basic("alice", "file:/p"), j.get(e.id).orElseThrow().login, old);
+    }
+  }
+
+  @Test
   void aBrokenFile_isReportedByName() throws Exception {
     FileJournal j = new FileJournal(dir);
     Files.writeString(dir.resolve("broken.json"), "{not json");
