@@ -119,7 +119,9 @@ public final class CmServer implements AutoCloseable {
       long requestMillis = Long.getLong("sun.net.httpserver.maxReqTime", REQUEST_SECONDS) * 1000;
       ClientLimiter limiter = new ClientLimiter(Math.max(2, cfg.threads() / 2), requestMillis + 1000);
       Front front = new Front(List.of(new CmApi(cfg.apiEnabled(), store, ca), new CertSrvApp(ca),
-          new AdminApi(admin)), new Authenticator(users), Map.of(StateFiles.ADMIN_USER, adminAccount), faults,
+          new AdminApi(admin)), new Authenticator(users, cfg.kerberos() == null ? null
+          : new io.tokenroll.cmserver.http.NegotiateAcceptor(cfg.kerberos().keytab(), cfg.kerberos().realm())),
+          Map.of(StateFiles.ADMIN_USER, adminAccount), faults,
           cfg.maxBodyBytes(), limiter);
 
       InetSocketAddress address = new InetSocketAddress(bind, cfg.port());

@@ -28,7 +28,19 @@ public final class CmServerConfig {
   /** The configuration file's shape: every field optional, an absent one keeps the default. */
   private record FileFormat(Boolean apiEnabled, String bind, Integer port, String hostName, Boolean plainHttp,
       String stateDirectory, Integer threads, Integer maxBodyBytes, CaSettings ca, List<UserAccount> users,
-      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates) {
+      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates, Kerberos kerberos) {
+  }
+
+  /**
+   * Negotiate (Kerberos) for users, beside Basic and client certificates: the service keytab, and the realm whose
+   * principals map to users by name. A relative keytab path is relative to the configuration file.
+   */
+  public record Kerberos(Path keytab, String realm) {
+    public Kerberos {
+      if (keytab == null || realm == null || realm.isBlank()) {
+        throw new IllegalArgumentException("kerberos needs both keytab and realm");
+      }
+    }
   }
 
   private final boolean apiEnabled;
@@ -43,10 +55,11 @@ public final class CmServerConfig {
   private final List<UserAccount> users;
   private final List<CertTemplate> certificateTemplates;
   private final List<ProfileTemplate> profileTemplates;
+  private final Kerberos kerberos;
 
   private CmServerConfig(boolean apiEnabled, String bindAddress, int port, String hostName, boolean plainHttp,
       Path stateDirectory, int threads, int maxBodyBytes, CaSettings ca, List<UserAccount> users,
-      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates) {
+      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates, Kerberos kerberos) {
     if (port < 0 || port > 65535 || threads < 1 || maxBodyBytes < 1024) {
       throw new IllegalArgumentException("port must be 0..65535, threads ≥ 1 and maxBodyBytes ≥ 1024");
     }
@@ -62,6 +75,7 @@ public final class CmServerConfig {
     this.users = List.copyOf(users);
     this.certificateTemplates = List.copyOf(certificateTemplates);
     this.profileTemplates = List.copyOf(profileTemplates);
+    this.kerberos = kerberos;
   }
 
   /**
@@ -72,7 +86,7 @@ public final class CmServerConfig {
     return new CmServerConfig(true, "127.0.0.1", 8443, "localhost", false, null,
         Math.max(16, 8 * Runtime.getRuntime().availableProcessors()), 1 << 20, CaSettings.defaults(),
         List.of(new UserAccount("alice", null, "alice@example.test"), new UserAccount("bob", null, "bob@example.test")),
-        BuiltInTemplates.certificateTemplates(), BuiltInTemplates.profileTemplates());
+        BuiltInTemplates.certificateTemplates(), BuiltInTemplates.profileTemplates(), null);
   }
 
   /** The defaults with the sections of a JSON configuration file laid over them. */
@@ -83,7 +97,9 @@ public final class CmServerConfig {
         or(f.hostName, d.hostName), or(f.plainHttp, d.plainHttp),
         f.stateDirectory == null ? d.stateDirectory : file.toAbsolutePath().getParent().resolve(f.stateDirectory),
         or(f.threads, d.threads), or(f.maxBodyBytes, d.maxBodyBytes), or(f.ca, d.ca), or(f.users, d.users),
-        or(f.certificateTemplates, d.certificateTemplates), or(f.profileTemplates, d.profileTemplates));
+        or(f.certificateTemplates, d.certificateTemplates), or(f.profileTemplates, d.profileTemplates),
+        f.kerberos == null ? null
+            : new Kerberos(file.toAbsolutePath().getParent().resolve(f.kerberos.keytab()), f.kerberos.realm()));
   }
 
   private static <T> T or(T value, T fallback) {
@@ -104,6 +120,7 @@ public final class CmServerConfig {
     List<UserAccount> users;
     List<CertTemplate> certificateTemplates;
     List<ProfileTemplate> profileTemplates;
+    Kerberos kerberos;
 
     Edit(CmServerConfig c) {
       apiEnabled = c.apiEnabled;
@@ -118,6 +135,7 @@ public final class CmServerConfig {
       users = new ArrayList<>(c.users);
       certificateTemplates = new ArrayList<>(c.certificateTemplates);
       profileTemplates = new ArrayList<>(c.profileTemplates);
+      kerberos = c.kerberos;
     }
   }
 
@@ -125,7 +143,7 @@ public final class CmServerConfig {
     Edit e = new Edit(this);
     change.accept(e);
     return new CmServerConfig(e.apiEnabled, e.bindAddress, e.port, e.hostName, e.plainHttp, e.stateDirectory,
-        e.threads, e.maxBodyBytes, e.ca, e.users, e.certificateTemplates, e.profileTemplates);
+        e.threads, e.maxBodyBytes, e.ca, e.users, e.certificateTemplates, e.profileTemplates, e.kerberos);
   }
 
   /** 0 picks a free port. */
@@ -191,6 +209,16 @@ public final class CmServerConfig {
 
   public CmServerConfig withThreads(int count) {
     return edit(e -> e.threads = count);
+  }
+
+  /** Offers Negotiate with this keytab and realm (null: Basic and client certificates only). */
+  public CmServerConfig withKerberos(Kerberos settings) {
+    return edit(e -> e.kerberos = settings);
+  }
+
+  /** Negotiate's keytab and realm, or null when it is not offered. */
+  public Kerberos kerberos() {
+    return kerberos;
   }
 
   public boolean apiEnabled() {

@@ -56,6 +56,14 @@ public final class CmServerCommand implements Callable<Integer> {
   @Option(names = "--http", description = "Plain HTTP instead of HTTPS; only allowed on a loopback address.")
   boolean plainHttp;
 
+  @Option(names = "--keytab", paramLabel = "FILE", description = "Offer Negotiate (Kerberos) with this service "
+      + "keytab (HTTP/<host> keys); needs --realm.")
+  Path keytab;
+
+  @Option(names = "--realm", paramLabel = "REALM", description = "The Kerberos realm whose principals log in as "
+      + "the users of the same name (alice@REALM is alice).")
+  String realm;
+
   @Override
   public Integer call() throws Exception {
     CmServerConfig cfg = config == null ? CmServerConfig.defaults() : CmServerConfig.load(config);
@@ -69,6 +77,14 @@ public final class CmServerCommand implements Callable<Integer> {
     }
     if (plainHttp) {
       cfg = cfg.withPlainHttp(true);
+    }
+    if (keytab != null || realm != null) {
+      try {
+        cfg = cfg.withKerberos(new CmServerConfig.Kerberos(keytab, realm));
+      } catch (IllegalArgumentException e) {
+        throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this), "--keytab and --realm go "
+            + "together: " + e.getMessage());
+      }
     }
     CmServer server = CmServer.start(cfg);
     CountDownLatch stopped = new CountDownLatch(1);

@@ -23,27 +23,53 @@ import org.bouncycastle.asn1.x500.style.IETFUtils;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateHolder;
 
 /**
- * Finds the user behind a request: HTTP Basic against the configured users, or else a TLS client certificate
- * whose UPN SAN (or, failing that, subject CN) names a configured user. A Basic header that does not verify is a
- * failure even when a certificate was presented: a client that offers credentials means them.
+ * Finds the user behind a request: HTTP Basic against the configured users, Negotiate (Kerberos, when a keytab is
+ * configured: {@code alice@REALM} is the user alice, as IIS maps a domain user), or else a TLS client certificate
+ * whose UPN SAN (or, failing that, subject CN) names a configured user. An Authorization header that does not
+ * verify is a failure even when a certificate was presented: a client that offers credentials means them.
  */
 public final class Authenticator {
   private final Map<String, UserAccount> byName;
   private final Map<String, UserAccount> byUpn;
+  private final NegotiateAcceptor negotiate;
+
+  /** Who a request is, and the header that proves the server to it (Negotiate's mutual authentication). */
+  public record Authenticated(UserAccount user, String replyChallenge) {
+  }
 
   public Authenticator(Collection<UserAccount> users) {
+    this(users, null);
+  }
+
+  /** With {@code negotiate} null, Negotiate is not offered. */
+  public Authenticator(Collection<UserAccount> users, NegotiateAcceptor negotiate) {
     this.byName = users.stream().collect(Collectors.toMap(u -> u.name().toLowerCase(Locale.ROOT),
         Function.identity(), (a, b) -> b));
     this.byUpn = users.stream().collect(Collectors.toMap(u -> u.upn().toLowerCase(Locale.ROOT),
         Function.identity(), (a, b) -> b));
+    this.negotiate = negotiate;
+  }
+
+  /** Whether 401 challenges offer Negotiate. */
+  public boolean offersNegotiate() {
+    return negotiate != null;
   }
 
   /** The user, or null when the request carries no credentials that verify. */
-  public UserAccount authenticate(String authorization, SSLSession tls) {
+  public Authenticated authenticate(String authorization, SSLSession tls) {
     if (authorization != null) {
-      return basic(authorization, byName);
+      if (negotiate != null && authorization.regionMatches(true, 0, "Negotiate ", 0, 10)) {
+        NegotiateAcceptor.Accepted accepted = negotiate.accept(authorization);
+        String name = accepted == null ? null : negotiate.userName(accepted.principal());
+        UserAccount user = name == null ? null : byName.get(name.toLowerCase(Locale.ROOT));
+        return user == null ? null : new Authenticated(user,
+            accepted.replyToken() == null ? null : "Negotiate " + accepted.replyToken());
+      }
+      UserAccount user = basic(authorization, byName);
+      return user == null ? null : new Authenticated(user, null);
     }
-    return tls == null ? null : fromCertificate(tls);
+    UserAccount user = tls == null ? null : fromCertificate(tls);
+    return user == null ? null : new Authenticated(user, null);
   }
 
   /** Checks a Basic header against one set of accounts (the admin path uses its own). */

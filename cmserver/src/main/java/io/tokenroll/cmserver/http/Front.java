@@ -96,12 +96,17 @@ public final class Front implements HttpHandler {
       Request request = new Request(method, path, parseQuery(ex.getRequestURI().getRawQuery()),
           isForm(contentType) ? parseQuery(new String(body, StandardCharsets.ISO_8859_1)) : Map.of(), body,
           contentType, null);
-      UserAccount user = authenticate(ex, app);
-      if (user == null && !app.anonymousAllowed(request)) {
-        return errorOf(app, 401, "Access is denied due to invalid credentials.", correlationId)
-            .withHeader("WWW-Authenticate", "Basic realm=\"" + app.realm() + "\"");
+      Authenticator.Authenticated who = authenticate(ex, app);
+      if (who == null && !app.anonymousAllowed(request)) {
+        Response refusal = errorOf(app, 401, "Access is denied due to invalid credentials.", correlationId);
+        if (app.audience() == Application.Audience.USERS && users.offersNegotiate()) {
+          refusal = refusal.withHeader("WWW-Authenticate", "Negotiate"); // IIS lists Negotiate first
+        }
+        return refusal.withHeader("WWW-Authenticate", "Basic realm=\"" + app.realm() + "\"");
       }
-      return app.handle(request.withUser(user));
+      Response response = app.handle(request.withUser(who == null ? null : who.user()));
+      return who == null || who.replyChallenge() == null ? response
+          : response.withHeader("WWW-Authenticate", who.replyChallenge());
     } catch (HttpError e) {
       return errorOf(app, e.status(), e.getMessage(), correlationId);
     } catch (io.tokenroll.cmserver.store.DocumentTooLargeException e) {
@@ -112,10 +117,11 @@ public final class Front implements HttpHandler {
     }
   }
 
-  private UserAccount authenticate(HttpExchange ex, Application app) {
+  private Authenticator.Authenticated authenticate(HttpExchange ex, Application app) {
     String authorization = ex.getRequestHeaders().getFirst("Authorization");
     if (app.audience() == Application.Audience.ADMIN) {
-      return authorization == null ? null : Authenticator.basic(authorization, admins);
+      UserAccount admin = authorization == null ? null : Authenticator.basic(authorization, admins);
+      return admin == null ? null : new Authenticator.Authenticated(admin, null);
     }
     return users.authenticate(authorization, ex instanceof HttpsExchange https ? https.getSSLSession() : null);
   }
@@ -213,7 +219,7 @@ public final class Front implements HttpHandler {
   }
 
   private static void send(HttpExchange ex, Response r) throws IOException {
-    r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));
+    r.headers().forEach((k, v) -> ex.getResponseHeaders().put(k, v));
     if (r.contentType() != null) {
       ex.getResponseHeaders().set("Content-Type", r.contentType());
     }

@@ -1,13 +1,14 @@
 package io.tokenroll.cmserver.http;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 
 /**
  * An HTTP answer before it is sent, so fault injection can replace or transform it: status, content type, body
  * and extra headers. A null body sends none (204, 401 probes).
  */
-public record Response(int status, String contentType, byte[] body, Map<String, String> headers) {
+public record Response(int status, String contentType, byte[] body, Map<String, List<String>> headers) {
   public static final String JSON = "application/json; charset=utf-8";
   public static final String HTML = "text/html; charset=utf-8";
 
@@ -31,9 +32,10 @@ public record Response(int status, String contentType, byte[] body, Map<String, 
     return new Response(status, contentType, body, Map.of());
   }
 
+  /** Adds a header; a second value of the same name is a second header line (WWW-Authenticate per scheme). */
   public Response withHeader(String name, String value) {
     var h = new java.util.LinkedHashMap<>(headers);
-    h.put(name, value);
+    h.merge(name, List.of(value), (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList());
     return new Response(status, contentType, body, h);
   }
 
