@@ -41,12 +41,18 @@ final class Stack implements AutoCloseable {
 
   /** A stack around a token of any backend that runs in this process (SoftHSM2, tpm2-pkcs11). */
   Stack(TestToken token, Path serverState) throws Exception {
+    this(token, serverState, java.util.function.UnaryOperator.identity());
+  }
+
+  /** As above, with the server's configuration changed by {@code server} (Kerberos, say). */
+  Stack(TestToken token, Path serverState, java.util.function.UnaryOperator<CmServerConfig> serverConfig)
+      throws Exception {
     this.token = token;
     dir = Backends.privateDirectory("tokenroll-e2e-");
     String pw = Backends.randomHex(16);
     password = Backends.writeSecret(dir.resolve("alice.password"), pw);
-    server = CmServer.start(CmServerConfig.defaults().withPort(0).withStateDirectory(serverState)
-        .withUser(user, pw, "alice@example.test"));
+    server = CmServer.start(serverConfig.apply(CmServerConfig.defaults().withPort(0).withStateDirectory(serverState)
+        .withUser(user, pw, "alice@example.test")));
     trust = dir.resolve("ca.pem");
     StringBuilder pem = new StringBuilder();
     for (X509Certificate c : server.trustAnchors()) {
