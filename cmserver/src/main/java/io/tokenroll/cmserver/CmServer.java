@@ -92,6 +92,21 @@ public final class CmServer implements AutoCloseable {
     this.users = users;
   }
 
+  private static io.tokenroll.cmserver.http.BearerValidator bearerValidator(CmServerConfig.Bearer bearer)
+      throws IOException {
+    if (bearer == null) {
+      return null;
+    }
+    try (var in = java.nio.file.Files.newInputStream(bearer.issuerCertificate())) {
+      var cert = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+      return new io.tokenroll.cmserver.http.BearerValidator(cert.getPublicKey(), bearer.audience(),
+          java.time.Clock.systemUTC());
+    } catch (java.security.cert.CertificateException e) {
+      throw new IllegalArgumentException("the bearer token issuer " + bearer.issuerCertificate()
+          + " is not a certificate: " + e.getMessage());
+    }
+  }
+
   /** Opens (or creates) the state, the CA and the database, and starts listening. */
   public static CmServer start(CmServerConfig cfg) throws IOException {
     InetAddress bind = InetAddress.getByName(cfg.bindAddress());
@@ -120,7 +135,8 @@ public final class CmServer implements AutoCloseable {
       ClientLimiter limiter = new ClientLimiter(Math.max(2, cfg.threads() / 2), requestMillis + 1000);
       Front front = new Front(List.of(new CmApi(cfg.apiEnabled(), store, ca), new CertSrvApp(ca),
           new AdminApi(admin)), new Authenticator(users, cfg.kerberos() == null ? null
-          : new io.tokenroll.cmserver.http.NegotiateAcceptor(cfg.kerberos().keytab(), cfg.kerberos().realm())),
+          : new io.tokenroll.cmserver.http.NegotiateAcceptor(cfg.kerberos().keytab(), cfg.kerberos().realm()),
+          bearerValidator(cfg.bearer())),
           Map.of(StateFiles.ADMIN_USER, adminAccount), faults,
           cfg.maxBodyBytes(), limiter);
 

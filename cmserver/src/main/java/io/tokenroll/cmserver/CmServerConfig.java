@@ -28,7 +28,20 @@ public final class CmServerConfig {
   /** The configuration file's shape: every field optional, an absent one keeps the default. */
   private record FileFormat(Boolean apiEnabled, String bind, Integer port, String hostName, Boolean plainHttp,
       String stateDirectory, Integer threads, Integer maxBodyBytes, CaSettings ca, List<UserAccount> users,
-      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates, Kerberos kerberos) {
+      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates, Kerberos kerberos,
+      Bearer bearer) {
+  }
+
+  /**
+   * Bearer tokens as ADFS issues them for the Modern App: the token-signing certificate (PEM) and the audience,
+   * by default {@code https://<hostName>/certificatemanagement}.
+   */
+  public record Bearer(Path issuerCertificate, String audience) {
+    public Bearer {
+      if (issuerCertificate == null) {
+        throw new IllegalArgumentException("bearer needs the issuer's token-signing certificate");
+      }
+    }
   }
 
   /**
@@ -56,10 +69,12 @@ public final class CmServerConfig {
   private final List<CertTemplate> certificateTemplates;
   private final List<ProfileTemplate> profileTemplates;
   private final Kerberos kerberos;
+  private final Bearer bearer;
 
   private CmServerConfig(boolean apiEnabled, String bindAddress, int port, String hostName, boolean plainHttp,
       Path stateDirectory, int threads, int maxBodyBytes, CaSettings ca, List<UserAccount> users,
-      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates, Kerberos kerberos) {
+      List<CertTemplate> certificateTemplates, List<ProfileTemplate> profileTemplates, Kerberos kerberos,
+      Bearer bearer) {
     if (port < 0 || port > 65535 || threads < 1 || maxBodyBytes < 1024) {
       throw new IllegalArgumentException("port must be 0..65535, threads ≥ 1 and maxBodyBytes ≥ 1024");
     }
@@ -76,6 +91,8 @@ public final class CmServerConfig {
     this.certificateTemplates = List.copyOf(certificateTemplates);
     this.profileTemplates = List.copyOf(profileTemplates);
     this.kerberos = kerberos;
+    this.bearer = bearer == null || bearer.audience() != null ? bearer
+        : new Bearer(bearer.issuerCertificate(), "https://" + hostName + "/certificatemanagement");
   }
 
   /**
@@ -86,7 +103,7 @@ public final class CmServerConfig {
     return new CmServerConfig(true, "127.0.0.1", 8443, "localhost", false, null,
         Math.max(16, 8 * Runtime.getRuntime().availableProcessors()), 1 << 20, CaSettings.defaults(),
         List.of(new UserAccount("alice", null, "alice@example.test"), new UserAccount("bob", null, "bob@example.test")),
-        BuiltInTemplates.certificateTemplates(), BuiltInTemplates.profileTemplates(), null);
+        BuiltInTemplates.certificateTemplates(), BuiltInTemplates.profileTemplates(), null, null);
   }
 
   /** The defaults with the sections of a JSON configuration file laid over them. */
@@ -99,7 +116,9 @@ public final class CmServerConfig {
         or(f.threads, d.threads), or(f.maxBodyBytes, d.maxBodyBytes), or(f.ca, d.ca), or(f.users, d.users),
         or(f.certificateTemplates, d.certificateTemplates), or(f.profileTemplates, d.profileTemplates),
         f.kerberos == null ? null
-            : new Kerberos(file.toAbsolutePath().getParent().resolve(f.kerberos.keytab()), f.kerberos.realm()));
+            : new Kerberos(file.toAbsolutePath().getParent().resolve(f.kerberos.keytab()), f.kerberos.realm()),
+        f.bearer == null ? null : new Bearer(file.toAbsolutePath().getParent()
+            .resolve(f.bearer.issuerCertificate()), f.bearer.audience()));
   }
 
   private static <T> T or(T value, T fallback) {
@@ -121,6 +140,7 @@ public final class CmServerConfig {
     List<CertTemplate> certificateTemplates;
     List<ProfileTemplate> profileTemplates;
     Kerberos kerberos;
+    Bearer bearer;
 
     Edit(CmServerConfig c) {
       apiEnabled = c.apiEnabled;
@@ -136,6 +156,7 @@ public final class CmServerConfig {
       certificateTemplates = new ArrayList<>(c.certificateTemplates);
       profileTemplates = new ArrayList<>(c.profileTemplates);
       kerberos = c.kerberos;
+      bearer = c.bearer;
     }
   }
 
@@ -143,7 +164,8 @@ public final class CmServerConfig {
     Edit e = new Edit(this);
     change.accept(e);
     return new CmServerConfig(e.apiEnabled, e.bindAddress, e.port, e.hostName, e.plainHttp, e.stateDirectory,
-        e.threads, e.maxBodyBytes, e.ca, e.users, e.certificateTemplates, e.profileTemplates, e.kerberos);
+        e.threads, e.maxBodyBytes, e.ca, e.users, e.certificateTemplates, e.profileTemplates, e.kerberos,
+        e.bearer);
   }
 
   /** 0 picks a free port. */
@@ -214,6 +236,16 @@ public final class CmServerConfig {
   /** Offers Negotiate with this keytab and realm (null: Basic and client certificates only). */
   public CmServerConfig withKerberos(Kerberos settings) {
     return edit(e -> e.kerberos = settings);
+  }
+
+  /** Accepts bearer tokens signed by this issuer (null: not offered). */
+  public CmServerConfig withBearer(Bearer settings) {
+    return edit(e -> e.bearer = settings);
+  }
+
+  /** The bearer token issuer and audience, or null when bearer tokens are not offered. */
+  public Bearer bearer() {
+    return bearer;
   }
 
   /** Negotiate's keytab and realm, or null when it is not offered. */

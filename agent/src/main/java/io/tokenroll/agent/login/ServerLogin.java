@@ -57,9 +57,17 @@ public record ServerLogin(Method method, String user, String secretSource, Strin
     return switch (method) {
       case NONE -> Credentials.NONE;
       case BASIC -> Credentials.basic(user, PasswordSource.read(secretSource, "password of " + user));
-      case BEARER -> Credentials.bearer(PasswordSource.read(secretSource, "bearer token", 32 * 1024));
+      case BEARER -> bearer();
       case NEGOTIATE -> negotiate(KerberosEnvironment.system());
     };
+  }
+
+  private Credentials bearer() throws IOException {
+    try {
+      return Credentials.bearer(PasswordSource.read(secretSource, "bearer token", 32 * 1024));
+    } catch (IllegalArgumentException e) {
+      throw new IOException(secretSource + ": " + e.getMessage());
+    }
   }
 
   private Credentials negotiate(KerberosEnvironment env) {

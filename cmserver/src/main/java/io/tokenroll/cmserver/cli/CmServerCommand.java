@@ -60,6 +60,14 @@ public final class CmServerCommand implements Callable<Integer> {
       + "keytab (HTTP/<host> keys); needs --realm.")
   Path keytab;
 
+  @Option(names = "--bearer-issuer", paramLabel = "PEM", description = "Accept bearer tokens (ADFS access tokens, "
+      + "RS256) signed by this certificate's key.")
+  Path bearerIssuer;
+
+  @Option(names = "--bearer-audience", paramLabel = "URI", description = "The audience bearer tokens must name "
+      + "(default https://<host>/certificatemanagement).")
+  String bearerAudience;
+
   @Option(names = "--realm", paramLabel = "REALM", description = "The Kerberos realm whose principals log in as "
       + "the users of the same name (alice@REALM is alice).")
   String realm;
@@ -77,6 +85,9 @@ public final class CmServerCommand implements Callable<Integer> {
     }
     if (plainHttp) {
       cfg = cfg.withPlainHttp(true);
+    }
+    if (bearerIssuer != null) {
+      cfg = cfg.withBearer(new CmServerConfig.Bearer(bearerIssuer, bearerAudience));
     }
     if (keytab != null || realm != null) {
       try {

@@ -32,27 +32,36 @@ public final class Authenticator {
   private final Map<String, UserAccount> byName;
   private final Map<String, UserAccount> byUpn;
   private final NegotiateAcceptor negotiate;
+  private final BearerValidator bearer;
 
   /** Who a request is, and the header that proves the server to it (Negotiate's mutual authentication). */
   public record Authenticated(UserAccount user, String replyChallenge) {
   }
 
   public Authenticator(Collection<UserAccount> users) {
-    this(users, null);
+    this(users, null, null);
   }
 
-  /** With {@code negotiate} null, Negotiate is not offered. */
-  public Authenticator(Collection<UserAccount> users, NegotiateAcceptor negotiate) {
+  /** With {@code negotiate} or {@code bearer} null, that scheme is not offered. */
+  public Authenticator(Collection<UserAccount> users, NegotiateAcceptor negotiate, BearerValidator bearer) {
     this.byName = users.stream().collect(Collectors.toMap(u -> u.name().toLowerCase(Locale.ROOT),
         Function.identity(), (a, b) -> b));
     this.byUpn = users.stream().collect(Collectors.toMap(u -> u.upn().toLowerCase(Locale.ROOT),
         Function.identity(), (a, b) -> b));
     this.negotiate = negotiate;
+    this.bearer = bearer;
   }
 
-  /** Whether 401 challenges offer Negotiate. */
-  public boolean offersNegotiate() {
-    return negotiate != null;
+  /** The schemes a 401 challenge offers besides Basic, as IIS lists them: Negotiate, then Bearer. */
+  public List<String> extraSchemes() {
+    List<String> schemes = new java.util.ArrayList<>();
+    if (negotiate != null) {
+      schemes.add("Negotiate");
+    }
+    if (bearer != null) {
+      schemes.add("Bearer");
+    }
+    return schemes;
   }
 
   /** The user, or null when the request carries no credentials that verify. */
@@ -64,6 +73,12 @@ public final class Authenticator {
         UserAccount user = name == null ? null : byName.get(name.toLowerCase(Locale.ROOT));
         return user == null ? null : new Authenticated(user,
             accepted.replyToken() == null ? null : "Negotiate " + accepted.replyToken());
+      }
+      if (bearer != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+        String subject = bearer.subject(authorization);
+        UserAccount user = subject == null ? null : byUpn.getOrDefault(subject.toLowerCase(Locale.ROOT),
+            byName.get(subject.toLowerCase(Locale.ROOT)));
+        return user == null ? null : new Authenticated(user, null);
       }
       UserAccount user = basic(authorization, byName);
       return user == null ? null : new Authenticated(user, null);

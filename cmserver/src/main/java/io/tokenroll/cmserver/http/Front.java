@@ -99,8 +99,10 @@ public final class Front implements HttpHandler {
       Authenticator.Authenticated who = authenticate(ex, app);
       if (who == null && !app.anonymousAllowed(request)) {
         Response refusal = errorOf(app, 401, "Access is denied due to invalid credentials.", correlationId);
-        if (app.audience() == Application.Audience.USERS && users.offersNegotiate()) {
-          refusal = refusal.withHeader("WWW-Authenticate", "Negotiate"); // IIS lists Negotiate first
+        if (app.audience() == Application.Audience.USERS) {
+          for (String scheme : users.extraSchemes()) {
+            refusal = refusal.withHeader("WWW-Authenticate", scheme);
+          }
         }
         return refusal.withHeader("WWW-Authenticate", "Basic realm=\"" + app.realm() + "\"");
       }
