@@ -33,6 +33,8 @@ public final class BuiltInTemplates {
       UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-000000000009");
   public static final UUID SMART_CARD_EC_SIGNING_AND_KEY_AGREEMENT =
       UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-00000000000a");
+  public static final UUID SMART_CARD_SERVER_PIN = UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-00000000000b");
+  public static final UUID SMART_CARD_RANDOM_PIN = UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-00000000000c");
 
   /** CA template names (the {@code CertificateTemplate:} attribute and TemplateCommonName). */
   public static final String CA_SMARTCARD_LOGON = "SmartcardLogon";
@@ -77,12 +79,13 @@ public final class BuiltInTemplates {
     int signing = EnrollKeyUsages.SIGNING;
     CertificateEntry logonRsa = CertificateEntry.clientKey(CA_SMARTCARD_LOGON, "Smart Card Logon", "RSA", 2048,
         "SHA256", signing);
+    CertificateEntry logonEc = CertificateEntry.clientKey(CA_SMARTCARD_LOGON, "Smart Card Logon EC", "ECDSA_P256",
+        256, "SHA256", signing);
     return List.of(
         smartcard(SMART_CARD_LOGON, "Smart Card Logon", "Smart card logon certificate, RSA 2048, issued at once.",
             cardWorkflows(0), List.of(logonRsa)),
         smartcard(SMART_CARD_LOGON_EC, "Smart Card Logon EC", "Smart card logon certificate on a P-256 key.",
-            cardWorkflows(0), List.of(CertificateEntry.clientKey(CA_SMARTCARD_LOGON, "Smart Card Logon EC",
-                "ECDSA_P256", 256, "SHA256", signing))),
+            cardWorkflows(0), List.of(logonEc)),
         smartcard(SMART_CARD_LOGON_WITH_APPROVAL, "Smart Card Logon with Approval",
             "Enrollment waits for one approval by a CM manager.", approvalWorkflows(), List.of(logonRsa)),
         smartcard(SMART_CARD_WITH_KEY_RECOVERY, "Smart Card with Key Recovery",
@@ -118,7 +121,15 @@ public final class BuiltInTemplates {
             cardWorkflows(0), List.of(
                 CertificateEntry.clientKey(CA_SMARTCARD_SIGNATURE, "Signature", "ECDSA_P256", 256, "SHA256", signing),
                 CertificateEntry.clientKey(CA_SMARTCARD_ENCRYPTION, "Key agreement", "ECDH_P256", 256, "SHA256",
-                    EnrollKeyUsages.KEY_AGREEMENT))));
+                    EnrollKeyUsages.KEY_AGREEMENT))),
+        new ProfileTemplate(SMART_CARD_SERVER_PIN, "Smart Card Logon with Server PIN",
+            "The server proposes the user PIN and keeps it (UserPinOption ServerDistributed).", true, false,
+            new SmartcardSettings(SmartcardSettings.DEFAULT_ADMIN_KEY, false, UserPinOption.SERVER_DISTRIBUTED, 0),
+            cardWorkflows(0), List.of(logonEc)),
+        new ProfileTemplate(SMART_CARD_RANDOM_PIN, "Smart Card Logon with Random PIN",
+            "The server proposes a random user PIN and does not keep it (UserPinOption Randomized).", true, false,
+            new SmartcardSettings(SmartcardSettings.DEFAULT_ADMIN_KEY, false, UserPinOption.RANDOMIZED, 0),
+            cardWorkflows(0), List.of(logonEc)));
   }
 
   private static ProfileTemplate smartcard(UUID uuid, String name, String description,

@@ -32,7 +32,7 @@ class CmApiRoutesTest extends ServerTest {
     HttpResponse<byte[]> list = alice.api("GET", "profiletemplates", null);
     assertEquals(200, list.statusCode());
     JsonNode templates = TestClient.json(list);
-    assertEquals(10, templates.size());
+    assertEquals(12, templates.size());
     JsonNode first = templates.get(0);
     assertEquals(List.of("Name", "Description", "Uuid", "IsSmartcardProfileTemplate",
         "IsVirtualSmartcardProfileTemplate"), names(first));

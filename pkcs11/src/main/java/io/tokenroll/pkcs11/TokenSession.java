@@ -73,6 +73,12 @@ public interface TokenSession extends AutoCloseable {
   /** Sets a new user PIN; the security officer must be logged in (unblock). */
   void initUserPin(PinSource newPin) throws TokenException;
 
+  /**
+   * Changes the user PIN from {@code current} to {@code replacement} (C_SetPIN, on a read-write session). A wrong
+   * current PIN fails with {@link PinIncorrectException} and is not tried again.
+   */
+  void changeUserPin(PinSource current, PinSource replacement) throws TokenException;
+
   @Override
   void close();
 }

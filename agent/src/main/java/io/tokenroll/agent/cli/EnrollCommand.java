@@ -46,9 +46,37 @@ final class EnrollCommand extends EnrollmentCommand {
       description = "Root CA certificates issued chains must end in; an answer chaining elsewhere is refused.")
   String issuerTrust;
 
+  @Option(names = "--server-pin", paramLabel = "<where>",
+      description = "Where a PIN the server proposes (templates with a server-chosen user PIN) goes for you: show "
+          + "(this terminal, once) or file:<path> (a new 0600 file). Never logged or journaled.")
+  String serverPin;
+
+  @Option(names = "--so-pin-source", paramLabel = "<source>",
+      description = "The security officer PIN, to set a server-proposed PIN on a card whose user PIN was never set.")
+  String soPinSource;
+
   @Override
   protected int run() throws Exception {
     Enrollment e = Enrollment.create("Enroll");
+    if (serverPin != null) {
+      if (serverPin.equals("show")) {
+        if (System.console() == null) {
+          throw new CliException(ExitCodes.INVALID_INPUT, "--server-pin show needs a terminal; use "
+              + "--server-pin file:<path>");
+        }
+      } else if (!serverPin.startsWith("file:") || serverPin.length() == 5
+          || !java.nio.file.Files.isDirectory(java.nio.file.Path.of(serverPin.substring(5)).toAbsolutePath()
+              .getParent())) {
+        throw new CliException(ExitCodes.INVALID_INPUT, "--server-pin must be show or file:<path> in an existing "
+            + "directory");
+      }
+      e.serverPinOutput = serverPin.equals("show") ? serverPin
+          : "file:" + java.nio.file.Path.of(serverPin.substring(5)).toAbsolutePath();
+    }
+    if (soPinSource != null) {
+      io.tokenroll.pkcs11.pin.PinSource.parse(soPinSource);
+      e.soPinSource = soPinSource;
+    }
     server.applyTo(e);
     e.template = template;
     e.comment = comment;

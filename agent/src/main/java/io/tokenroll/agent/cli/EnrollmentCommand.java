@@ -97,8 +97,16 @@ abstract class EnrollmentCommand extends BaseCommand {
     }
   }
 
+  /**
+   * Whether to log in before the run: not to unblock (no user PIN works), not when the step itself must find out
+   * with one login which PIN the token has (after a crash while its PIN changed), and not when a card whose user
+   * PIN was never set gets the server's PIN as security officer.
+   */
   private static boolean needsTokenNow(Enrollment e) {
-    return !e.workflow.equals("Unblock") && !e.state.isFinal();
+    boolean settlingPin = e.state == io.tokenroll.agent.enroll.EnrollmentState.CHANGING_PIN
+        || e.state == io.tokenroll.agent.enroll.EnrollmentState.PIN_UNCERTAIN;
+    boolean initialisingPin = e.workflow.equals("Enroll") && e.soPinSource != null && !e.pinChanged;
+    return !e.workflow.equals("Unblock") && !e.state.isFinal() && !settlingPin && !initialisingPin;
   }
 
   protected void show(Enrollment e) {

@@ -44,6 +44,12 @@ public final class Enrollment {
   public java.util.Map<String, String> kspMap = new java.util.LinkedHashMap<>();
   /** Unblock: where the security officer PIN and the new user PIN come from. */
   public String soPinSource;
+  /** How the template sets the user PIN (from the server's smart-card configuration); null for none known. */
+  public io.tokenroll.protocol.mimcm.UserPinOption userPinOption;
+  /** Where a server-proposed PIN goes for the user: "show" (the terminal) or file:<path>; null for nowhere. */
+  public String serverPinOutput;
+  /** The server's PIN is on the token (set once; never set again by a resumed run). */
+  public boolean pinChanged;
   public String newPinSource;
 
   public UUID requestId;

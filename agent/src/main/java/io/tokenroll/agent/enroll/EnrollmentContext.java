@@ -47,7 +47,20 @@ public final class EnrollmentContext implements AutoCloseable {
         : PasswordSource.read(e.clientCertificatePasswordSource, "password of " + e.clientCertificate);
     TlsSettings tls = new TlsSettings(anchors, e.insecure,
         e.clientCertificate == null ? null : Path.of(e.clientCertificate), keyStorePassword);
-    this.token = new ModuleTokenAccess(e, io.tokenroll.agent.journal.TokenLock.defaultDirectory());
+    MimCmClient[] cmRef = new MimCmClient[1]; // the server's PIN is fetched through the client made below
+    this.token = new ModuleTokenAccess(e, io.tokenroll.agent.journal.TokenLock.defaultDirectory(), (info, purpose) -> {
+      try {
+        String pin = cmRef[0] == null ? null : cmRef[0].serverProposedPin(e.requestId, e.smartcardUuid, e.cardId);
+        if (pin == null || pin.isEmpty()) {
+          throw new io.tokenroll.pkcs11.TokenException("the server no longer proposes this card's PIN; resume with "
+              + "--pin-source");
+        }
+        return io.tokenroll.pkcs11.pin.Pin.of(pin.toCharArray());
+      } catch (io.tokenroll.agent.http.ServerException ex) {
+        throw new io.tokenroll.pkcs11.TokenException("cannot fetch the card's PIN from the server: "
+            + ex.getMessage());
+      }
+    });
     IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
         : new IssuerTrust(anchors(e.issuerTrustFile), true);
     EnrollmentMachine machine;
@@ -62,6 +75,7 @@ public final class EnrollmentContext implements AutoCloseable {
     } else {
       this.cm = new MimCmClient(new HttpTransport(URI.create(e.server), tls, credentials, once, timeout,
           MAX_ANSWER));
+      cmRef[0] = cm;
       machine = EnrollmentMachine.mimCm(journal, cm, token, trust, writeCas, progress);
     }
     this.runner = new EnrollmentRunner(journal, machine, retry, progress);

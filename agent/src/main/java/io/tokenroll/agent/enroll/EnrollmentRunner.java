@@ -135,9 +135,7 @@ public final class EnrollmentRunner {
     // to withdraw, but its keys must go)
     boolean hasWork = (e.requestId != null || hasKeys(e))
         && e.state != EnrollmentState.NEED_ABANDON && e.state != EnrollmentState.NEW;
-    boolean keysMayExist = e.state.compareTo(EnrollmentState.CARD_BOUND) >= 0
-        && e.state.compareTo(EnrollmentState.INSTALLING) <= 0;
-    if (hasWork && keysMayExist) {
+    if (hasWork && e.state.keysMayExist()) {
       abandonFromHere(e, ex.getMessage());
       return true;
     }

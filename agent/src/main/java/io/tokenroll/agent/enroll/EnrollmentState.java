@@ -25,6 +25,12 @@ public enum EnrollmentState {
   CARD_UNCERTAIN,
   /** Ready to read the generation options, or to run a workflow that needs no keys (unblock, retire). */
   CARD_BOUND,
+  /** The template's server proposes the user PIN: fetch it, hand it to the user, set it on the token. */
+  NEED_PIN_CHANGE,
+  /** C_SetPIN (or C_InitPIN) in flight: the token's PIN may be the old one or the server's. */
+  CHANGING_PIN,
+  /** Find out which PIN the token has, with one login with the old one, before changing it again. */
+  PIN_UNCERTAIN,
   /** Options journaled; keys to generate, then CSRs to build. */
   NEED_KEYS,
   /** C_GenerateKeyPair in flight for a key whose provisional id is journaled. */
@@ -57,12 +63,24 @@ public enum EnrollmentState {
     return switch (this) {
       case CREATING_REQUEST -> REQUEST_UNCERTAIN;
       case BINDING_CARD -> CARD_UNCERTAIN;
+      case CHANGING_PIN -> PIN_UNCERTAIN;
       case GENERATING_KEY -> NEED_KEYS;
       case SUBMITTING -> SUBMIT_UNCERTAIN;
       case INSTALLING -> NEED_INSTALL;
-      case NEW, REQUEST_UNCERTAIN, REQUESTED, PENDING_APPROVAL, APPROVED, CARD_UNCERTAIN, CARD_BOUND, NEED_KEYS,
+      case NEW, REQUEST_UNCERTAIN, REQUESTED, PENDING_APPROVAL, APPROVED, CARD_UNCERTAIN, CARD_BOUND,
+          NEED_PIN_CHANGE, PIN_UNCERTAIN, NEED_KEYS,
           NEED_SUBMIT, SUBMIT_UNCERTAIN, NEED_INSTALL, NEED_COMPLETE, COMPLETED, NEED_ABANDON, ABANDONED, DENIED,
           CANCELED -> this;
+    };
+  }
+
+  /** Whether keys this enrollment made may be on the token: from planning the keys until they are installed. */
+  public boolean keysMayExist() {
+    return switch (this) {
+      case CARD_BOUND, NEED_PIN_CHANGE, CHANGING_PIN, PIN_UNCERTAIN, NEED_KEYS, GENERATING_KEY, NEED_SUBMIT,
+          SUBMITTING, SUBMIT_UNCERTAIN, NEED_INSTALL, INSTALLING -> true;
+      case NEW, CREATING_REQUEST, REQUEST_UNCERTAIN, REQUESTED, PENDING_APPROVAL, APPROVED, BINDING_CARD,
+          CARD_UNCERTAIN, NEED_COMPLETE, COMPLETED, NEED_ABANDON, ABANDONED, DENIED, CANCELED -> false;
     };
   }
 

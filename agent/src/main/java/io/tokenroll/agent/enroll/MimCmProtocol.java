@@ -30,12 +30,14 @@ final class MimCmProtocol implements Protocol {
   private final MimCmClient cm;
   private final TokenAccess token;
   private final CardWorkflows cards;
+  private final ServerPins pins;
 
   MimCmProtocol(StateWriter states, MimCmClient cm, TokenAccess token) {
     this.states = states;
     this.cm = cm;
     this.token = token;
     this.cards = new CardWorkflows(states.journal(), cm, token);
+    this.pins = new ServerPins(states, cm, token);
   }
 
   @Override
@@ -47,6 +49,8 @@ final class MimCmProtocol implements Protocol {
       case APPROVED -> bindCard(e);
       case BINDING_CARD, CARD_UNCERTAIN -> findCard(e);
       case CARD_BOUND -> afterCard(e);
+      case NEED_PIN_CHANGE -> pins.change(e);
+      case CHANGING_PIN, PIN_UNCERTAIN -> pins.settle(e);
       case NEED_SUBMIT -> submit(e);
       case SUBMITTING, SUBMIT_UNCERTAIN -> checkSubmission(e);
       case NEED_COMPLETE -> complete(e);
@@ -82,6 +86,11 @@ final class MimCmProtocol implements Protocol {
     if (policy.isPresent() && Boolean.FALSE.equals(policy.get().enabled())) {
       throw new EnrollmentException("the " + e.workflow + " workflow of template '" + t.name()
           + "' is disabled on the server");
+    }
+    if (e.smartcardTemplate) {
+      e.userPinOption = cm.smartcardConfiguration(t.uuid()).map(Models.SmartcardConfiguration::userPinOption)
+          .orElse(null);
+      ServerPins.checkOutput(e);
     }
   }
 
@@ -167,6 +176,10 @@ final class MimCmProtocol implements Protocol {
         cards.retire(e);
       }
       states.persist(e, EnrollmentState.NEED_COMPLETE);
+      return Step.now(e);
+    }
+    if (ServerPins.pending(e)) {
+      states.persist(e, EnrollmentState.NEED_PIN_CHANGE);
       return Step.now(e);
     }
     var options = cm.generationOptions(e.requestId);

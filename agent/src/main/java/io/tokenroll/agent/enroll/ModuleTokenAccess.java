@@ -16,10 +16,17 @@ public final class ModuleTokenAccess implements TokenAccess {
   private TokenModule module;
   private TokenSession user;
   private TokenSession anonymous;
+  private final PinSource serverPin;
 
   public ModuleTokenAccess(Enrollment e, Path lockDir) {
+    this(e, lockDir, null);
+  }
+
+  /** With {@code serverPin}: where a card's PIN comes from once it is the one the server keeps. */
+  public ModuleTokenAccess(Enrollment e, Path lockDir, PinSource serverPin) {
     this.e = e;
     this.lockDir = lockDir;
+    this.serverPin = serverPin;
   }
 
   private TokenModule module() throws TokenException {
@@ -41,7 +48,8 @@ public final class ModuleTokenAccess implements TokenAccess {
       if (e.pinSource == null) {
         throw new TokenException("no PIN source is recorded for this enrollment; resume it with --pin-source");
       }
-      user = module().open(uri(), PinSource.parse(e.pinSource));
+      user = module().open(uri(), ServerPins.FROM_SERVER.equals(e.pinSource) && serverPin != null ? serverPin
+          : PinSource.parse(e.pinSource));
     }
     return user;
   }

@@ -182,10 +182,14 @@ public final class MimCmClient {
     return r.status() == 204 ? null : CmJson.read(r.body(), Smartcard.class, "PUT smartcards");
   }
 
-  /** The server-proposed user PIN (templates whose UserPinOption makes the server choose it). */
+  /**
+   * The server-proposed user PIN (templates whose UserPinOption makes the server choose it). Without a request
+   * (a later workflow's login, before its request exists) the card's own route is used, as the doc page gives it.
+   */
   public String serverProposedPin(UUID request, UUID smartcard, String cardId) throws ServerException {
-    Reply r = get("requests/" + request + "/smartcards/" + smartcard + "/serverproposedpin?cardid="
-        + URLEncoder.encode(cardId, StandardCharsets.UTF_8));
+    String card = "smartcards/" + smartcard + "/serverproposedpin?cardid="
+        + URLEncoder.encode(cardId, StandardCharsets.UTF_8);
+    Reply r = get(request == null ? card : "requests/" + request + "/" + card);
     JsonNode n = CmJson.tree(r.body(), "GET serverproposedpin");
     if (!n.isTextual() || n.asText().isEmpty()) {
       throw new ProtocolException("GET serverproposedpin did not answer with a PIN string");

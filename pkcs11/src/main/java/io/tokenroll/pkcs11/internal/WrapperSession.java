@@ -389,6 +389,24 @@ final class WrapperSession implements TokenSession {
   }
 
   @Override
+  public void changeUserPin(PinSource current, PinSource replacement) throws TokenException {
+    try (Pin old = current.read(info, PinPurpose.USER); Pin pin = replacement.read(info, PinPurpose.NEW_USER)) {
+      synchronized (anchor) {
+        anchor.setPIN(old.chars(), pin.chars());
+      }
+    } catch (PKCS11Exception e) {
+      TokenInfo fresh = refreshInfoQuietly();
+      if (e.getErrorCode() == CKR_PIN_INCORRECT) {
+        throw new PinIncorrectException(fresh, fresh.userPin());
+      }
+      if (e.getErrorCode() == CKR_PIN_LOCKED) {
+        throw new PinLockedException(fresh);
+      }
+      throw Errors.of("changing the user PIN", fresh, e);
+    }
+  }
+
+  @Override
   public void close() {
     if (closed) {
       return;

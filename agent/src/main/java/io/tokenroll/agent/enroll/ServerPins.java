@@ -1,0 +1,170 @@
+package io.tokenroll.agent.enroll;
+
+import io.tokenroll.agent.http.ProtocolException;
+import io.tokenroll.agent.http.ServerException;
+import io.tokenroll.agent.journal.TokenLock;
+import io.tokenroll.agent.mimcm.MimCmClient;
+import io.tokenroll.pkcs11.PinIncorrectException;
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenInfo;
+import io.tokenroll.pkcs11.TokenSession;
+import io.tokenroll.pkcs11.pin.Pin;
+import io.tokenroll.pkcs11.pin.PinSource;
+import io.tokenroll.protocol.mimcm.UserPinOption;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Arrays;
+
+/**
+ * The user PIN a template's server proposes (UserPinOption ServerDistributed or Randomized): fetched, handed to
+ * the user where they asked (the terminal, or a 0600 file — never a log or the journal), then set on the token
+ * once, with C_SetPIN from the card's current PIN, or C_InitPIN as security officer on a card whose user PIN was
+ * never set. The PIN leaves the user's hands before it reaches the token, so a crash cannot leave a card with a
+ * PIN nobody knows; a crash during the change is settled by one login with the old PIN, never by guessing.
+ */
+final class ServerPins {
+  /** The journaled PIN source of a card whose PIN the server keeps: fetched again when a later run needs it. */
+  static final String FROM_SERVER = "server-proposed";
+  static final String SHOW = "show";
+
+  private final StateWriter states;
+  private final MimCmClient cm;
+  private final TokenAccess token;
+
+  ServerPins(StateWriter states, MimCmClient cm, TokenAccess token) {
+    this.states = states;
+    this.cm = cm;
+    this.token = token;
+  }
+
+  /** Whether this enrollment still has to set the server's PIN. */
+  static boolean pending(Enrollment e) {
+    return e.userPinOption != null && e.userPinOption.serverProposed() && !e.pinChanged
+        && "Enroll".equalsIgnoreCase(e.workflow);
+  }
+
+  /** Refuses, before anything is requested, a random PIN the user would have no way to learn. */
+  static void checkOutput(Enrollment e) throws EnrollmentException {
+    if (e.userPinOption == UserPinOption.RANDOMIZED && e.serverPinOutput == null) {
+      throw new EnrollmentException("template '" + e.template + "' has the server choose a random user PIN that "
+          + "it does not keep: give --server-pin show (the terminal) or --server-pin file:<path> so you can "
+          + "learn it");
+    }
+  }
+
+  /** Fetches the PIN, hands it to the user, sets it on the token. */
+  Step change(Enrollment e) throws IOException, ServerException, TokenException {
+    char[] pin = fetch(e);
+    try {
+      deliver(e, pin);
+      TokenSession anonymous = token.anonymousSession();
+      boolean fresh = !anonymous.refreshInfo().has(TokenInfo.Flag.USER_PIN_INITIALIZED);
+      try (TokenLock lock = token.lock()) {
+        states.persist(e, EnrollmentState.CHANGING_PIN);
+        PinSource replacement = (info, purpose) -> Pin.of(pin.clone());
+        if (fresh) {
+          initialize(e, anonymous, replacement);
+        } else {
+          token.session().changeUserPin(PinSource.parse(e.pinSource), replacement);
+        }
+        CrashPoints.effectDone(EnrollmentState.CHANGING_PIN);
+      }
+      changed(e);
+      return Step.now(e);
+    } finally {
+      Arrays.fill(pin, '\0');
+    }
+  }
+
+  /** After a crash during the change: one login with the old PIN says whether it happened. */
+  Step settle(Enrollment e) throws IOException, TokenException {
+    if (!token.anonymousSession().refreshInfo().has(TokenInfo.Flag.USER_PIN_INITIALIZED)) {
+      states.persist(e, EnrollmentState.NEED_PIN_CHANGE); // a fresh card still without a user PIN
+      return Step.now(e);
+    }
+    try {
+      token.session(); // logs in with the journaled, old PIN source
+      states.persist(e, EnrollmentState.NEED_PIN_CHANGE); // the old PIN still opens it: nothing happened
+      return Step.now(e);
+    } catch (PinIncorrectException changedAlready) {
+      states.note("enrollment " + e.id + ": the card no longer takes its old PIN, so the server's PIN was set "
+          + "before the interruption");
+    }
+    changed(e);
+    return Step.now(e);
+  }
+
+  private void initialize(Enrollment e, TokenSession anonymous, PinSource replacement) throws TokenException {
+    if (e.soPinSource == null) {
+      throw new TokenException("the card's user PIN was never set: give --so-pin-source so tokenroll can set the "
+          + "server's PIN as security officer (C_InitPIN)");
+    }
+    anonymous.loginSecurityOfficer(PinSource.parse(e.soPinSource));
+    try {
+      anonymous.initUserPin(replacement);
+    } finally {
+      anonymous.logout();
+    }
+  }
+
+  /** Records the change, and where later runs find the PIN: the file it went to, the server, or the user. */
+  private void changed(Enrollment e) throws IOException {
+    e.pinChanged = true;
+    boolean toFile = e.serverPinOutput != null && e.serverPinOutput.startsWith("file:");
+    e.pinSource = toFile ? e.serverPinOutput
+        : e.userPinOption == UserPinOption.RANDOMIZED ? "prompt" : FROM_SERVER;
+    states.persist(e, EnrollmentState.CARD_BOUND);
+    states.note("the card's user PIN is now the one the server proposed" + (toFile
+        ? " (in " + e.serverPinOutput.substring(5) + ")"
+        : SHOW.equals(e.serverPinOutput) ? " (shown above)"
+        : "; the server keeps it — ask your certificate administrator, or enroll with --server-pin"));
+  }
+
+  private char[] fetch(Enrollment e) throws ServerException {
+    String pin = cm.serverProposedPin(e.requestId, e.smartcardUuid, e.cardId);
+    if (pin == null || pin.isEmpty() || pin.length() > 64) {
+      throw new ProtocolException("the server proposes no usable user PIN, though template '" + e.template
+          + "' says it does (UserPinOption " + e.userPinOption + ")");
+    }
+    return pin.toCharArray();
+  }
+
+  /** Hands the PIN to the user: the terminal, or a new 0600 file written whole or not at all. */
+  private static void deliver(Enrollment e, char[] pin) throws IOException {
+    if (e.serverPinOutput == null) {
+      return;
+    }
+    if (SHOW.equals(e.serverPinOutput)) {
+      java.io.Console console = System.console();
+      if (console == null) {
+        throw new IOException("--server-pin show needs a terminal; use --server-pin file:<path>");
+      }
+      console.writer().print("The user PIN of this card, chosen by the server: ");
+      console.writer().print(pin);
+      console.writer().println();
+      console.writer().flush();
+      return;
+    }
+    Path target = Path.of(e.serverPinOutput.substring("file:".length()));
+    Path dir = target.toAbsolutePath().getParent();
+    Path tmp = Files.createTempFile(dir, ".pin-", ".tmp",
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    try {
+      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+        w.write(pin);
+        w.write('\n');
+      }
+      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        ch.force(true); // on disk before the card changes: a power cut must not keep the PIN only in the card
+      }
+      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+}

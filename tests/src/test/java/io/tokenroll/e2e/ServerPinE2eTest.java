@@ -1,0 +1,115 @@
+package io.tokenroll.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentState;
+import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.pkcs11.testing.Backends;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Templates whose server proposes the user PIN (UserPinOption ServerDistributed and Randomized): the PIN reaches
+ * the user's file before the token, is set on the SoftHSM2 token with C_SetPIN, opens the token afterwards (checked
+ * with pkcs11-tool, another PKCS#11 consumer), is never printed or journaled, and is set once even when the process
+ * is killed right after setting it.
+ */
+class ServerPinE2eTest {
+  private static final String SERVER_PIN = "Smart Card Logon with Server PIN";
+  private static final String RANDOM_PIN = "Smart Card Logon with Random PIN";
+  private static Stack stack;
+
+  @BeforeAll
+  static void start() throws Exception {
+    stack = new Stack("server-pin");
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  private static String loginWith(Stack s, String pin) {
+    return Backends.run(List.of("pkcs11-tool", "--module", s.token.library().toString(), "--token-label",
+        s.token.label(), "--login", "--pin", pin, "--list-objects", "--type", "privkey"), s.token.environment(), 60);
+  }
+
+  private static Enrollment journaled(Stack s) throws Exception {
+    return new FileJournal(s.state.resolve("enrollments")).all().get(0);
+  }
+
+  @Test
+  void aDistributedPin_goesToTheFileFirst_thenOnTheToken_andNowhereElse() throws Exception {
+    try (Stack s = stack.fresh("pin-distributed")) {
+      Path pinFile = s.dir.resolve("card.pin");
+      Cli run = s.enroll(SERVER_PIN, "--server-pin", "file:" + pinFile);
+      assertEquals(0, run.exitCode(), run.toString());
+      String pin = Files.readString(pinFile).strip();
+      assertTrue(pin.matches("\\d{8}"), "the server's PIN");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(pinFile)));
+      assertTrue(loginWith(s, pin).contains("Private Key Object"), "the server's PIN opens the token");
+      assertFalse(run.toString().contains(pin), "never printed");
+      String journal = Files.readString(Files.list(s.state.resolve("enrollments")).findFirst().orElseThrow());
+      assertFalse(journal.contains(pin), "never journaled");
+      Enrollment e = journaled(s);
+      assertTrue(e.pinChanged);
+      assertEquals("file:" + pinFile, e.pinSource, "later runs read the PIN where the user keeps it");
+      assertNotEquals(pin, Backends.readSecret(s.token.userPinFile()), "the old PIN is gone from the token");
+    }
+  }
+
+  @Test
+  void aDistributedPin_withNoFile_isFetchedAgainByLaterRuns() throws Exception {
+    try (Stack s = stack.fresh("pin-kept")) {
+      Cli run = s.enroll(SERVER_PIN);
+      assertEquals(0, run.exitCode(), run.toString());
+      assertTrue(run.err().contains("the server keeps it"), run.toString());
+      Enrollment e = journaled(s);
+      assertEquals("server-proposed", e.pinSource);
+      // renew logs in again: the only PIN it can have is the one it fetches from the server
+      Cli renew = s.cli("renew", e.id);
+      assertEquals(0, renew.exitCode(), renew.toString());
+    }
+  }
+
+  @Test
+  void aRandomPin_withNowhereToGo_isRefusedBeforeTheServerHearsOfIt() throws Exception {
+    try (Stack s = stack.fresh("pin-random-nowhere")) {
+      int before = s.server.admin().requests().size();
+      Cli run = s.enroll(RANDOM_PIN);
+      assertNotEquals(0, run.exitCode(), run.toString());
+      assertTrue(run.err().contains("--server-pin"), run.toString());
+      assertEquals(before, s.server.admin().requests().size(), "no request made");
+      assertEquals(List.of(), s.objects());
+    }
+  }
+
+  @Test
+  void aRandomPin_setAndKilled_isNotSetTwice() throws Exception {
+    try (Stack s = stack.fresh("pin-random-crash")) {
+      Path pinFile = s.dir.resolve("random.pin");
+      List<String> args = new java.util.ArrayList<>(s.enrollArgs(RANDOM_PIN));
+      args.addAll(List.of("--server-pin", "file:" + pinFile));
+      Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", "CHANGING_PIN:done"), args);
+      ChildProcess.awaitLine(child, "halted at CHANGING_PIN:done", 120);
+      ChildProcess.kill(child);
+      String pin = Files.readString(pinFile).strip();
+      assertEquals(EnrollmentState.CHANGING_PIN, journaled(s).state);
+      // the randomized server would propose another PIN now; the resumed run must keep the one on the card. A
+      // process of its own, as after a real crash: in this JVM the token's login state is shared with the fixture.
+      Cli resume = ChildProcess.run(Map.of(), List.of("resume", journaled(s).id, "--state-dir", s.state.toString()));
+      assertEquals(0, resume.exitCode(), resume.toString());
+      assertTrue(resume.out().contains("no longer takes its old PIN"), resume.toString());
+      assertEquals(pin, Files.readString(pinFile).strip(), "not replaced by a second PIN");
+      assertTrue(loginWith(s, pin).contains("Private Key Object"), "the card opens with the PIN the user has");
+      assertEquals(EnrollmentState.COMPLETED, journaled(s).state);
+    }
+  }
+}
