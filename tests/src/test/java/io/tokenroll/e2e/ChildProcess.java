@@ -38,8 +38,14 @@ final class ChildProcess {
 
   /** Runs to the end; returns the exit code and everything printed (stdout and stderr merged). */
   static Cli run(Map<String, String> env, List<String> args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-jar", JAR.toString()));
+    return run(env, List.of(), args);
+  }
+
+  /** As above, with JVM options before {@code -jar}. */
+  static Cli run(Map<String, String> env, List<String> jvmOptions, List<String> args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+    cmd.addAll(jvmOptions);
+    cmd.addAll(List.of("-jar", JAR.toString()));
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
     pb.environment().putAll(env);

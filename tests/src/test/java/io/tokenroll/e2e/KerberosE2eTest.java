@@ -25,6 +25,8 @@ class KerberosE2eTest {
   private static MitKdc kdc;
   private static Stack stack;
   private static final String PASSWORD = Backends.randomHex(12);
+  private static final String CANONICAL = "cm.tokenroll.test";
+  private static final String ALIAS = "cm-alias.tokenroll.test";
 
   @BeforeAll
   static void realm() throws Exception {
@@ -33,8 +35,9 @@ class KerberosE2eTest {
     kdc.addUser("mallory", PASSWORD); // a principal of the realm that is no user of the CM server
     Path keytab = kdc.addService("HTTP/localhost", kdc.dir.resolve("http.keytab"));
     kdc.addService("HTTP/elsewhere.test", kdc.dir.resolve("elsewhere.keytab")); // known to the KDC, not the server
+    kdc.addService("HTTP/" + CANONICAL, keytab); // the server's real name, behind the alias
     stack = new Stack(SoftHsm2.get().newToken("kerberos"), null,
-        cfg -> cfg.withKerberos(new CmServerConfig.Kerberos(keytab, MitKdc.REALM)));
+        cfg -> cfg.withKerberos(new CmServerConfig.Kerberos(keytab, MitKdc.REALM)).withHostName(ALIAS));
   }
 
   @AfterAll
@@ -104,6 +107,32 @@ class KerberosE2eTest {
         + stack.server.baseUri().getPort() + "/certsrv", "--auth", "negotiate", "--trust", stack.trust.toString()));
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.out().contains("BEGIN CERTIFICATE"), run.toString());
+  }
+
+  /**
+   * A server reached through an alias, its SPN registered under its real name: the child JVM resolves names from a
+   * hosts file (the JDK's jdk.net.hosts.file) where the address's first name is the real one.
+   */
+  @Test
+  void anAlias_needsTheCanonicalSpn() throws Exception {
+    Path hosts = java.nio.file.Files.writeString(kdc.dir.resolve("hosts"), "127.0.0.1 " + CANONICAL + " " + ALIAS
+        + "\n");
+    try (Stack s = stack.fresh("krb-alias")) {
+      Path cache = kdc.kinit("alice", PASSWORD, kdc.krb5Conf);
+      List<String> args = negotiateArgs(s);
+      args.set(args.indexOf("--server") + 1, "https://" + ALIAS + ":" + s.server.baseUri().getPort() + "/");
+      Map<String, String> env = new HashMap<>(s.token.environment());
+      env.put("KRB5_CONFIG", kdc.krb5Conf.toString());
+      env.put("KRB5CCNAME", "FILE:" + cache);
+      List<String> jvm = List.of("-Djdk.net.hosts.file=" + hosts);
+      Cli asWritten = ChildProcess.run(env, jvm, args);
+      assertNotEquals(0, asWritten.exitCode(), asWritten.toString());
+      assertTrue(asWritten.out().contains("no such service principal"), asWritten.toString());
+      assertNothingOnTheToken(s, asWritten);
+      args.add("--canonical-spn");
+      Cli canonical = ChildProcess.run(env, jvm, args);
+      assertEquals(0, canonical.exitCode(), canonical.toString());
+    }
   }
 
   @Test

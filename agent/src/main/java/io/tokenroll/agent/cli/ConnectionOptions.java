@@ -44,6 +44,11 @@ final class ConnectionOptions {
       description = "The server's Kerberos principal, when it is not HTTP/<host in the URL> (e.g. an alias).")
   String servicePrincipal;
 
+  @Option(names = "--canonical-spn",
+      description = "Negotiate for HTTP/<the host's canonical name> (its address, then the address's name, as MIT "
+          + "Kerberos does) instead of the host as the URL writes it.")
+  boolean canonicalSpn;
+
   @Option(names = "--password-source", paramLabel = "<source>",
       description = "Where the password comes from: file:<path>, env:<VARIABLE> or prompt (default).")
   String passwordSource;
@@ -96,6 +101,7 @@ final class ConnectionOptions {
     refuseUnless(keytab, "--keytab", method, "negotiate");
     refuseUnless(principal, "--principal", method, "negotiate");
     refuseUnless(servicePrincipal, "--service-principal", method, "negotiate");
+    refuseUnless(canonicalSpn ? Boolean.TRUE : null, "--canonical-spn", method, "negotiate");
     try {
       return switch (method) {
         case "none" -> ServerLogin.NONE;
@@ -113,7 +119,7 @@ final class ConnectionOptions {
           yield ServerLogin.bearer(tokenSource);
         }
         case "negotiate" -> ServerLogin.negotiate(keytab == null ? null
-            : readable(keytab).toAbsolutePath().toString(), principal, servicePrincipal);
+            : readable(keytab).toAbsolutePath().toString(), principal, servicePrincipal, canonicalSpn);
         default -> throw new CliException(ExitCodes.INVALID_INPUT, "--auth must be basic, negotiate, bearer or none, not "
             + auth);
       };

@@ -15,10 +15,11 @@ import java.time.Clock;
  * ticket cache unless a keytab and principal are given.
  *
  * @param servicePrincipal the server's Kerberos principal when it is not {@code HTTP/<host in the URL>}
+ * @param canonicalHost    name the service by the host's canonical name (forward, then reverse lookup), not as written
  */
 public record ServerLogin(Method method, String user, String secretSource, String keytab, String principal,
-                          String servicePrincipal) {
-  public static final ServerLogin NONE = new ServerLogin(Method.NONE, null, null, null, null, null);
+                          String servicePrincipal, boolean canonicalHost) {
+  public static final ServerLogin NONE = new ServerLogin(Method.NONE, null, null, null, null, null, false);
 
   /** The HTTP authentication schemes tokenroll speaks (a TLS client certificate goes beside any of them). */
   public enum Method { NONE, BASIC, BEARER, NEGOTIATE }
@@ -36,20 +37,21 @@ public record ServerLogin(Method method, String user, String secretSource, Strin
   }
 
   public static ServerLogin basic(String user, String passwordSource) {
-    return new ServerLogin(Method.BASIC, user, passwordSource, null, null, null);
+    return new ServerLogin(Method.BASIC, user, passwordSource, null, null, null, false);
   }
 
   public static ServerLogin bearer(String tokenSource) {
-    return new ServerLogin(Method.BEARER, null, tokenSource, null, null, null);
+    return new ServerLogin(Method.BEARER, null, tokenSource, null, null, null, false);
   }
 
-  public static ServerLogin negotiate(String keytab, String principal, String servicePrincipal) {
-    return new ServerLogin(Method.NEGOTIATE, null, null, keytab, principal, servicePrincipal);
+  public static ServerLogin negotiate(String keytab, String principal, String servicePrincipal,
+                                      boolean canonicalHost) {
+    return new ServerLogin(Method.NEGOTIATE, null, null, keytab, principal, servicePrincipal, canonicalHost);
   }
 
   /** The same login with its secret read from elsewhere (resume --password-source). */
   public ServerLogin withSecretSource(String source) {
-    return new ServerLogin(method, user, source, keytab, principal, servicePrincipal);
+    return new ServerLogin(method, user, source, keytab, principal, servicePrincipal, canonicalHost);
   }
 
   /** Reads the secrets (prompting if the source says so) and returns what signs requests. */
@@ -73,9 +75,9 @@ public record ServerLogin(Method method, String user, String secretSource, Strin
   private Credentials negotiate(KerberosEnvironment env) {
     if (keytab != null) {
       return new NegotiateCredentials(() -> KerberosLogin.fromKeytab(env, Path.of(keytab), principal),
-          principal + " (keytab " + keytab + ")", servicePrincipal);
+          principal + " (keytab " + keytab + ")", servicePrincipal, canonicalHost);
     }
     return new NegotiateCredentials(() -> KerberosLogin.fromTicketCache(env, principal, Clock.systemUTC()),
-        principal != null ? principal : "the ticket cache's user", servicePrincipal);
+        principal != null ? principal : "the ticket cache's user", servicePrincipal, canonicalHost);
   }
 }

@@ -51,7 +51,7 @@ class FileJournalTest {
   void theLogin_roundTrips_andAnOlderJournalsBasicUserBecomesALogin() throws Exception {
     FileJournal j = new FileJournal(dir);
     Enrollment e = Enrollment.create("Enroll");
-    e.login = io.tokenroll.agent.login.ServerLogin.negotiate("/etc/krb5.keytab", "host/ws1@EXAMPLE.TEST", null);
+    e.login = io.tokenroll.agent.login.ServerLogin.negotiate("/etc/krb5.keytab", "host/ws1@EXAMPLE.TEST", null, true);
     j.store(e);
     assertEquals(e.login, j.get(e.id).orElseThrow().login);
     String json = Files.readString(dir.resolve(e.id + ".json"));

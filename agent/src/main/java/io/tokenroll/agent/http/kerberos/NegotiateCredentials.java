@@ -31,17 +31,22 @@ public final class NegotiateCredentials implements Credentials {
   private final Supplier<Subject> login;
   private final String servicePrincipal;
   private final String identity;
+  private final boolean canonicalHost;
+  private final java.util.Map<String, String> canonicalNames = new java.util.concurrent.ConcurrentHashMap<>();
   private volatile Subject subject;
 
   /**
    * @param login           logs in when the first request needs it (throws {@link KerberosException})
    * @param identity        who we are, for messages ("alice's ticket cache", a principal)
    * @param servicePrincipal the server's principal ({@code HTTP/host[@REALM]}), or null for {@code HTTP/<URL host>}
+   * @param canonicalHost   name the service by the host's canonical name rather than as the URL writes it
    */
-  public NegotiateCredentials(Supplier<Subject> login, String identity, String servicePrincipal) {
+  public NegotiateCredentials(Supplier<Subject> login, String identity, String servicePrincipal,
+                              boolean canonicalHost) {
     this.login = login;
     this.identity = identity;
     this.servicePrincipal = servicePrincipal;
+    this.canonicalHost = canonicalHost;
   }
 
   @Override
@@ -122,9 +127,30 @@ public final class NegotiateCredentials implements Credentials {
     return s;
   }
 
-  /** The principal to ask a ticket for: as configured, else {@code HTTP@<host>} as browsers name it. */
+  /**
+   * The principal to ask a ticket for: as configured, else {@code HTTP@<host>} — the host as the URL writes it, or
+   * with {@code canonicalHost} its canonical name as MIT Kerberos finds it by default (the address, then the
+   * address's name), for servers reached through an alias whose SPN is registered under the real host name.
+   */
   String servicePrincipal(URI target) {
-    return servicePrincipal != null ? servicePrincipal : "HTTP@" + target.getHost().toLowerCase(Locale.ROOT);
+    if (servicePrincipal != null) {
+      return servicePrincipal;
+    }
+    String host = target.getHost().toLowerCase(Locale.ROOT);
+    return "HTTP@" + (canonicalHost ? canonicalNames.computeIfAbsent(host, NegotiateCredentials::canonical) : host);
+  }
+
+  /** The host's canonical name; the host itself when a lookup fails or yields only an address. */
+  static String canonical(String host) {
+    try {
+      java.net.InetAddress address = java.net.InetAddress.getByName(host);
+      String name = address.getCanonicalHostName().toLowerCase(Locale.ROOT);
+      boolean isAddress = name.equals(address.getHostAddress()) || name.indexOf(':') >= 0
+          || name.matches("[0-9.]+");
+      return isAddress ? host : name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    } catch (java.net.UnknownHostException e) {
+      return host;
+    }
   }
 
   private static String display(String service) {
