@@ -235,4 +235,26 @@ class KerberosE2eTest {
       }
     }
   }
+
+  /**
+   * An impostor's SPNEGO reply that says "request-mic" and carries no Kerberos AP-REP: the JDK's SPNEGO context
+   * calls itself established on it, so the check must reach the Kerberos context under it (review finding).
+   */
+  @Test
+  void aForgedSpnegoReply_withoutTheKerberosProof_isNotBelieved() throws Exception {
+    try (Stack s = stack.fresh("krb-forged")) {
+      Path cache = kdc.kinit("alice", PASSWORD, kdc.krb5Conf);
+      s.server.faults().replaceResponse("GET", ".*/profiletemplates$", 1, 200, "application/json; charset=utf-8",
+          "[]".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+          Map.of("WWW-Authenticate", "Negotiate oRQwEqADCgEDoQsGCSqGSIb3EgECAg=="));
+      try {
+        Cli run = run(s, "FILE:" + cache, kdc.krb5Conf, negotiateArgs(s));
+        assertNotEquals(0, run.exitCode(), run.toString());
+        assertTrue(run.out().contains("does not prove it is HTTP/localhost"), run.toString());
+        assertNothingOnTheToken(s, run);
+      } finally {
+        s.server.faults().clear();
+      }
+    }
+  }
 }

@@ -32,18 +32,22 @@ public interface Credentials {
   /** What to check when the server answers 401 to these credentials. */
   String refusalHint();
 
-  /** One request's authentication. */
-  interface Attempt {
+  /** One request's authentication; closed when the exchange ends, however it ends. */
+  interface Attempt extends AutoCloseable {
     Attempt NONE = () -> null;
 
     /** The Authorization header value, or null to send none. */
     String authorization();
 
     /**
-     * Checks a successful answer, given its {@code WWW-Authenticate} values: Negotiate refuses an answer from a
-     * server that did not prove it holds the service's key.
+     * Checks an answer that will be acted on (every status but 401 and 5xx), given its {@code WWW-Authenticate}
+     * values: Negotiate refuses an answer from a server that did not prove it holds the service's key.
      */
     default void verify(List<String> wwwAuthenticate) throws ServerException {
+    }
+
+    @Override
+    default void close() {
     }
   }
 

@@ -163,7 +163,13 @@ public final class HttpTransport {
    */
   private Reply once(String method, java.net.URL url, URI uri, byte[] body, String contentType)
       throws ServerException {
-    Credentials.Attempt attempt = credentials.begin(uri); // Negotiate makes a new token for every request
+    try (Credentials.Attempt attempt = credentials.begin(uri)) { // Negotiate: a new token for every request
+      return once(method, url, uri, body, contentType, attempt);
+    }
+  }
+
+  private Reply once(String method, java.net.URL url, URI uri, byte[] body, String contentType,
+                     Credentials.Attempt attempt) throws ServerException {
     long t0 = System.nanoTime();
     long deadline = t0 + timeout.toNanos();
     EXCHANGES.incrementAndGet();
@@ -219,8 +225,8 @@ public final class HttpTransport {
           + (System.nanoTime() - t0) / 1_000_000 + " ms)");
       String type = c.getContentType();
       java.util.List<String> challenges = challenges(c);
-      if (status < 400) {
-        attempt.verify(challenges);
+      if (status != 401 && status < 500) {
+        attempt.verify(challenges); // a refusal, too, is acted on (abandon): it must come from the server
       }
       return new Reply(status, type == null ? "" : type, c.getHeaderField("Location"), bytes, uri, challenges);
     } catch (SSLHandshakeException e) {

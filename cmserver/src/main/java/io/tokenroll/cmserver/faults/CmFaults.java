@@ -41,7 +41,13 @@ public final class CmFaults {
    */
   public void replaceResponse(String method, String pathRegex, int times, int status, String contentType,
       byte[] body) {
-    arm(method, pathRegex, times, new Fault.Replace(status, contentType, body.clone()));
+    replaceResponse(method, pathRegex, times, status, contentType, body, java.util.Map.of());
+  }
+
+  /** As above, with extra response headers (an impostor's WWW-Authenticate, say). */
+  public void replaceResponse(String method, String pathRegex, int times, int status, String contentType,
+      byte[] body, java.util.Map<String, String> headers) {
+    arm(method, pathRegex, times, new Fault.Replace(status, contentType, body.clone(), headers));
   }
 
   /** Processes the next matching requests for real and passes each response body through {@code transform}. */

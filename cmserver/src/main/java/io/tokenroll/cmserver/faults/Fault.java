@@ -5,8 +5,12 @@ import java.util.function.UnaryOperator;
 
 /** What an armed fault does to a matching request. */
 public sealed interface Fault {
-  /** Answer with this instead of the real response (the request is not processed). */
-  record Replace(int status, String contentType, byte[] body) implements Fault {
+  /** Answer with this, and these extra headers, instead of the real response (the request is not processed). */
+  record Replace(int status, String contentType, byte[] body, java.util.Map<String, String> headers)
+      implements Fault {
+    public Replace {
+      headers = headers == null ? java.util.Map.of() : java.util.Map.copyOf(headers);
+    }
   }
 
   /** Process the request, then send the real response with its body passed through {@code transform}. */

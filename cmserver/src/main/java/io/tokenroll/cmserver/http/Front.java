@@ -73,7 +73,11 @@ public final class Front implements HttpHandler {
         Thread.sleep(d.delay().toMillis());
       }
       if (fault.isPresent() && fault.get() instanceof Fault.Replace r) {
-        send(ex, Response.bytes(r.status(), r.contentType(), r.body()));
+        Response replaced = Response.bytes(r.status(), r.contentType(), r.body());
+        for (var h : r.headers().entrySet()) {
+          replaced = replaced.withHeader(h.getKey(), h.getValue());
+        }
+        send(ex, replaced);
         return;
       }
       Response response = answer(ex, app, method, path, body, correlationId);
@@ -92,11 +96,12 @@ public final class Front implements HttpHandler {
       return Response.html(404, "<html><body><h2>404 - File or directory not found.</h2></body></html>");
     }
     String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+    Authenticator.Authenticated who = null;
     try {
       Request request = new Request(method, path, parseQuery(ex.getRequestURI().getRawQuery()),
           isForm(contentType) ? parseQuery(new String(body, StandardCharsets.ISO_8859_1)) : Map.of(), body,
           contentType, null);
-      Authenticator.Authenticated who = authenticate(ex, app);
+      who = authenticate(ex, app);
       if (who == null && !app.anonymousAllowed(request)) {
         Response refusal = errorOf(app, 401, "Access is denied due to invalid credentials.", correlationId);
         if (app.audience() == Application.Audience.USERS) {
@@ -106,17 +111,21 @@ public final class Front implements HttpHandler {
         }
         return refusal.withHeader("WWW-Authenticate", "Basic realm=\"" + app.realm() + "\"");
       }
-      Response response = app.handle(request.withUser(who == null ? null : who.user()));
-      return who == null || who.replyChallenge() == null ? response
-          : response.withHeader("WWW-Authenticate", who.replyChallenge());
+      return withProof(app.handle(request.withUser(who == null ? null : who.user())), who);
     } catch (HttpError e) {
-      return errorOf(app, e.status(), e.getMessage(), correlationId);
+      return withProof(errorOf(app, e.status(), e.getMessage(), correlationId), who);
     } catch (io.tokenroll.cmserver.store.DocumentTooLargeException e) {
-      return errorOf(app, 413, e.getMessage(), correlationId);
+      return withProof(errorOf(app, 413, e.getMessage(), correlationId), who);
     } catch (Exception | StackOverflowError e) {
       LOG.log(Level.WARNING, "request " + method + " " + path + " failed, correlation id " + correlationId.get(), e);
-      return errorOf(app, 500, "An error has occurred.", correlationId);
+      return withProof(errorOf(app, 500, "An error has occurred.", correlationId), who);
     }
+  }
+
+  /** Every answer to an authenticated Negotiate request carries the reply that proves the server, errors too. */
+  private static Response withProof(Response response, Authenticator.Authenticated who) {
+    return who == null || who.replyChallenge() == null ? response
+        : response.withHeader("WWW-Authenticate", who.replyChallenge());
   }
 
   private Authenticator.Authenticated authenticate(HttpExchange ex, Application app) {

@@ -80,11 +80,12 @@ public final class NegotiateCredentials implements Credentials {
 
       @Override
       public void verify(List<String> challenges) throws ServerException {
-        try {
-          checkMutual(context, challenges, service);
-        } finally {
-          dispose(context);
-        }
+        checkMutual(context, challenges, service);
+      }
+
+      @Override
+      public void close() {
+        dispose(context);
       }
     };
   }
@@ -100,10 +101,14 @@ public final class NegotiateCredentials implements Credentials {
     }
     try {
       byte[] token = Base64.getDecoder().decode(reply);
+      SpnegoReply.checkCarriesProof(token); // the JDK would take "request-mic" without any proof
       context.initSecContext(token, 0, token.length);
-      if (!context.isEstablished() || !context.getMutualAuthState()) {
+      if (!context.isEstablished()) {
         throw new GSSException(GSSException.DEFECTIVE_TOKEN);
       }
+    } catch (java.io.IOException e) {
+      throw new AccessDeniedException(0, "the server's Negotiate answer does not prove it is " + display(service)
+          + " (" + e.getMessage() + "); its answer is not used");
     } catch (GSSException | IllegalArgumentException e) {
       throw new AccessDeniedException(0, "the server's Negotiate answer does not prove it is " + display(service)
           + " (" + KerberosFailures.explain(e) + "); its answer is not used");
