@@ -69,6 +69,10 @@ final class EnrollCommand extends EnrollmentCommand {
               .getParent())) {
         throw new CliException(ExitCodes.INVALID_INPUT, "--server-pin must be show or file:<path> in an existing "
             + "directory");
+      } else if (java.nio.file.Files.exists(java.nio.file.Path.of(serverPin.substring(5)),
+          java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new CliException(ExitCodes.INVALID_INPUT, "--server-pin " + serverPin.substring(5) + " already exists; "
+            + "tokenroll writes the PIN only to a new file");
       }
       e.serverPinOutput = serverPin.equals("show") ? serverPin
           : "file:" + java.nio.file.Path.of(serverPin.substring(5)).toAbsolutePath();

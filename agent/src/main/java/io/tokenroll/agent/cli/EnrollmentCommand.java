@@ -44,7 +44,7 @@ abstract class EnrollmentCommand extends BaseCommand {
          EnrollmentContext ctx = new EnrollmentContext(e, journal, state.directory(), retry,
         java.time.Duration.ofSeconds(timeoutSeconds), !noCaCerts, this::note)) {
       requireCurrent(journal, e);
-      if (needsTokenNow(e)) {
+      if (needsTokenNow(e) && !(settingPinAsOfficer(e) && !userPinInitialized(ctx))) {
         ctx.token().session(); // log in before anything reaches the server: a wrong PIN stops here
       }
       try {
@@ -98,15 +98,22 @@ abstract class EnrollmentCommand extends BaseCommand {
   }
 
   /**
-   * Whether to log in before the run: not to unblock (no user PIN works), not when the step itself must find out
-   * with one login which PIN the token has (after a crash while its PIN changed), and not when a card whose user
-   * PIN was never set gets the server's PIN as security officer.
+   * Whether to log in before the run: not to unblock (no user PIN works), and not when the step itself must find
+   * out with one login which PIN the token has (after a crash while its PIN changed). A card whose user PIN was
+   * never set, about to get the server's PIN as security officer, is not logged in to either (the caller checks).
    */
   private static boolean needsTokenNow(Enrollment e) {
     boolean settlingPin = e.state == io.tokenroll.agent.enroll.EnrollmentState.CHANGING_PIN
         || e.state == io.tokenroll.agent.enroll.EnrollmentState.PIN_UNCERTAIN;
-    boolean initialisingPin = e.workflow.equals("Enroll") && e.soPinSource != null && !e.pinChanged;
-    return !e.workflow.equals("Unblock") && !e.state.isFinal() && !settlingPin && !initialisingPin;
+    return !e.workflow.equals("Unblock") && !e.state.isFinal() && !settlingPin;
+  }
+
+  private static boolean settingPinAsOfficer(Enrollment e) {
+    return e.workflow.equals("Enroll") && e.soPinSource != null && !e.pinChanged;
+  }
+
+  private static boolean userPinInitialized(EnrollmentContext ctx) throws io.tokenroll.pkcs11.TokenException {
+    return ctx.token().anonymousSession().refreshInfo().has(io.tokenroll.pkcs11.TokenInfo.Flag.USER_PIN_INITIALIZED);
   }
 
   protected void show(Enrollment e) {

@@ -50,6 +50,8 @@ public final class Enrollment {
   public String serverPinOutput;
   /** The server's PIN is on the token (set once; never set again by a resumed run). */
   public boolean pinChanged;
+  /** The server's PIN is being set as security officer on a card that had no user PIN (C_InitPIN). */
+  public boolean pinSetAsOfficer;
   public String newPinSource;
 
   public UUID requestId;

@@ -12,7 +12,6 @@ import io.tokenroll.pkcs11.pin.Pin;
 import io.tokenroll.pkcs11.pin.PinSource;
 import io.tokenroll.protocol.mimcm.UserPinOption;
 import java.io.IOException;
-import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,12 +47,17 @@ final class ServerPins {
         && "Enroll".equalsIgnoreCase(e.workflow);
   }
 
-  /** Refuses, before anything is requested, a random PIN the user would have no way to learn. */
+  /**
+   * Refuses, before anything is requested, a server PIN the user would have no way to learn: only
+   * ServerDistributed promises that the server keeps it (Randomized keeps nothing; CustomServerDistributed hands it
+   * to a process of the customer's that tokenroll cannot know).
+   */
   static void checkOutput(Enrollment e) throws EnrollmentException {
-    if (e.userPinOption == UserPinOption.RANDOMIZED && e.serverPinOutput == null) {
-      throw new EnrollmentException("template '" + e.template + "' has the server choose a random user PIN that "
-          + "it does not keep: give --server-pin show (the terminal) or --server-pin file:<path> so you can "
-          + "learn it");
+    if (e.userPinOption != null && e.userPinOption.serverProposed()
+        && e.userPinOption != UserPinOption.SERVER_DISTRIBUTED && e.serverPinOutput == null) {
+      throw new EnrollmentException("template '" + e.template + "' has the server choose a user PIN that it does "
+          + "not keep for you (UserPinOption " + e.userPinOption + "): give --server-pin show (the terminal) or "
+          + "--server-pin file:<path> so you can learn it");
     }
   }
 
@@ -64,13 +68,21 @@ final class ServerPins {
       deliver(e, pin);
       TokenSession anonymous = token.anonymousSession();
       boolean fresh = !anonymous.refreshInfo().has(TokenInfo.Flag.USER_PIN_INITIALIZED);
+      // log in with the current PIN first: a wrong one stops here, with nothing changed and nothing uncertain
+      TokenSession user = fresh ? null : token.session();
       try (TokenLock lock = token.lock()) {
+        e.pinSetAsOfficer = fresh;
         states.persist(e, EnrollmentState.CHANGING_PIN);
         PinSource replacement = (info, purpose) -> Pin.of(pin.clone());
-        if (fresh) {
-          initialize(e, anonymous, replacement);
-        } else {
-          token.session().changeUserPin(PinSource.parse(e.pinSource), replacement);
+        try {
+          if (fresh) {
+            initialize(e, anonymous, replacement);
+          } else {
+            user.changeUserPin(PinSource.parse(e.pinSource), replacement);
+          }
+        } catch (PinIncorrectException refused) {
+          states.persist(e, EnrollmentState.NEED_PIN_CHANGE); // the token refused the current PIN: no change
+          throw refused;
         }
         CrashPoints.effectDone(EnrollmentState.CHANGING_PIN);
       }
@@ -81,22 +93,51 @@ final class ServerPins {
     }
   }
 
-  /** After a crash during the change: one login with the old PIN says whether it happened. */
+  /**
+   * After a crash during the change, one login settles whether it happened: with the new PIN where it is known
+   * (the user's file, or the server that keeps it), else with the old one; a card set up as security officer
+   * tells by its flags alone.
+   */
   Step settle(Enrollment e) throws IOException, TokenException {
-    if (!token.anonymousSession().refreshInfo().has(TokenInfo.Flag.USER_PIN_INITIALIZED)) {
-      states.persist(e, EnrollmentState.NEED_PIN_CHANGE); // a fresh card still without a user PIN
+    boolean initialized = token.anonymousSession().refreshInfo().has(TokenInfo.Flag.USER_PIN_INITIALIZED);
+    if (e.pinSetAsOfficer) {
+      if (initialized) {
+        changedBeforeInterruption(e);
+      } else {
+        states.persist(e, EnrollmentState.NEED_PIN_CHANGE);
+      }
       return Step.now(e);
     }
+    String newPin = newPinSource(e);
+    String oldPin = e.pinSource;
+    e.pinSource = newPin != null ? newPin : oldPin;
+    boolean accepted;
     try {
-      token.session(); // logs in with the journaled, old PIN source
-      states.persist(e, EnrollmentState.NEED_PIN_CHANGE); // the old PIN still opens it: nothing happened
-      return Step.now(e);
-    } catch (PinIncorrectException changedAlready) {
-      states.note("enrollment " + e.id + ": the card no longer takes its old PIN, so the server's PIN was set "
-          + "before the interruption");
+      token.session();
+      accepted = true;
+    } catch (PinIncorrectException refused) {
+      accepted = false;
     }
-    changed(e);
+    if (accepted == (newPin != null)) {
+      changedBeforeInterruption(e);
+    } else {
+      e.pinSource = oldPin;
+      states.persist(e, EnrollmentState.NEED_PIN_CHANGE);
+    }
     return Step.now(e);
+  }
+
+  private void changedBeforeInterruption(Enrollment e) throws IOException {
+    states.note("enrollment " + e.id + ": the server's PIN was set on the card before the interruption");
+    changed(e);
+  }
+
+  /** Where the new PIN can be read without asking anyone: the user's file, or the server that keeps it. */
+  private static String newPinSource(Enrollment e) {
+    if (e.serverPinOutput != null && e.serverPinOutput.startsWith("file:")) {
+      return e.serverPinOutput;
+    }
+    return e.userPinOption == UserPinOption.SERVER_DISTRIBUTED ? FROM_SERVER : null;
   }
 
   private void initialize(Enrollment e, TokenSession anonymous, PinSource replacement) throws TokenException {
@@ -116,8 +157,8 @@ final class ServerPins {
   private void changed(Enrollment e) throws IOException {
     e.pinChanged = true;
     boolean toFile = e.serverPinOutput != null && e.serverPinOutput.startsWith("file:");
-    e.pinSource = toFile ? e.serverPinOutput
-        : e.userPinOption == UserPinOption.RANDOMIZED ? "prompt" : FROM_SERVER;
+    String known = newPinSource(e);
+    e.pinSource = known != null ? known : "prompt";
     states.persist(e, EnrollmentState.CARD_BOUND);
     states.note("the card's user PIN is now the one the server proposed" + (toFile
         ? " (in " + e.serverPinOutput.substring(5) + ")"
@@ -150,19 +191,33 @@ final class ServerPins {
       console.writer().flush();
       return;
     }
-    Path target = Path.of(e.serverPinOutput.substring("file:".length()));
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, ".pin-", ".tmp",
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Path target = Path.of(e.serverPinOutput.substring("file:".length())).toAbsolutePath();
+    Path dir = target.getParent();
+    Path tmp = dir.resolve(".tokenroll-pin-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
     try {
-      try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
-        w.write(pin);
-        w.write('\n');
+      // one channel, opened new and never through a link: nothing else can be written in its place
+      try (var ch = java.nio.channels.FileChannel.open(tmp, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
+          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
+        java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(pin));
+        byte[] line = new byte[bytes.remaining() + 1];
+        bytes.get(line, 0, line.length - 1);
+        line[line.length - 1] = '\n';
+        try {
+          ch.write(java.nio.ByteBuffer.wrap(line));
+          ch.force(true); // on disk before the card changes: a power cut must not keep the PIN only in the card
+        } finally {
+          Arrays.fill(line, (byte) 0);
+          if (bytes.hasArray()) {
+            Arrays.fill(bytes.array(), (byte) 0);
+          }
+        }
       }
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
-        ch.force(true); // on disk before the card changes: a power cut must not keep the PIN only in the card
-      }
+      // a rename replaces a link itself, never what it points to; only this enrollment's own earlier file is there
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      try (var d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
+        d.force(true);
+      }
     } finally {
       Files.deleteIfExists(tmp);
     }

@@ -190,7 +190,13 @@ public final class MimCmClient {
     String card = "smartcards/" + smartcard + "/serverproposedpin?cardid="
         + URLEncoder.encode(cardId, StandardCharsets.UTF_8);
     Reply r = get(request == null ? card : "requests/" + request + "/" + card);
-    JsonNode n = CmJson.tree(r.body(), "GET serverproposedpin");
+    JsonNode n;
+    try {
+      n = CmJson.tree(r.body(), "GET serverproposedpin");
+    } catch (ProtocolException e) {
+      // the parser quotes what it could not read, which here would be the PIN
+      throw new ProtocolException("GET serverproposedpin did not answer with JSON");
+    }
     if (!n.isTextual() || n.asText().isEmpty()) {
       throw new ProtocolException("GET serverproposedpin did not answer with a PIN string");
     }

@@ -8,7 +8,6 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Base64;
 
 /**
@@ -30,6 +29,9 @@ public final class BearerValidator {
   public BearerValidator(PublicKey issuerKey, String audience, Clock clock) {
     if (!"RSA".equals(issuerKey.getAlgorithm())) {
       throw new IllegalArgumentException("the token-signing key must be RSA (ADFS signs RS256)");
+    }
+    if (audience == null || audience.isBlank()) {
+      throw new IllegalArgumentException("bearer tokens need an audience to be checked against");
     }
     this.issuerKey = issuerKey;
     this.audience = audience;
@@ -56,11 +58,16 @@ public final class BearerValidator {
         return null;
       }
       JsonNode claims = JSON.readTree(b64.decode(parts[1]));
-      Instant now = clock.instant();
-      if (claims == null || !audienceMatches(claims.path("aud"))
-          || !claims.path("exp").canConvertToLong()
-          || Instant.ofEpochSecond(claims.path("exp").asLong()).plus(LEEWAY).isBefore(now)
-          || claims.has("nbf") && Instant.ofEpochSecond(claims.path("nbf").asLong()).minus(LEEWAY).isAfter(now)) {
+      java.time.Instant now = clock.instant();
+      if (claims == null || !audienceMatches(claims.path("aud")) || !isSeconds(claims.path("exp"))
+          || claims.has("nbf") && !isSeconds(claims.path("nbf"))) {
+        return null;
+      }
+      long nowSeconds = now.getEpochSecond();
+      long exp = claims.path("exp").asLong();
+      long nbf = claims.has("nbf") ? claims.path("nbf").asLong() : Long.MIN_VALUE;
+      // compared as seconds: an absurd exp or nbf is simply out of range, never an exception
+      if (exp < nowSeconds - LEEWAY.toSeconds() || nbf != Long.MIN_VALUE && nbf > nowSeconds + LEEWAY.toSeconds()) {
         return null;
       }
       String upn = claims.path("upn").asText("");
@@ -68,6 +75,10 @@ public final class BearerValidator {
     } catch (IllegalArgumentException | java.io.IOException | GeneralSecurityException e) {
       return null;
     }
+  }
+
+  private static boolean isSeconds(JsonNode n) {
+    return n.isIntegralNumber() && n.canConvertToLong();
   }
 
   private boolean audienceMatches(JsonNode aud) {

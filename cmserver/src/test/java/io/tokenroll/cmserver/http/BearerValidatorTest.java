@@ -48,5 +48,9 @@ class BearerValidatorTest {
     assertNull(v.subject(good.substring(0, good.lastIndexOf('.')) + "."), "no signature");
     assertNull(v.subject("Bearer " + "a.".repeat(3)), "not base64 JSON");
     assertNull(v.subject("Bearer x"), "one part");
+    assertNull(v.subject(token(issuer, "RS256", "{\"aud\":\"" + AUD + "\",\"exp\":99999999999999999999999}")),
+        "an exp beyond any date");
+    assertNull(v.subject(token(issuer, "RS256", "{\"aud\":\"" + AUD + "\",\"exp\":" + later
+        + ",\"nbf\":\"soon\"}")), "an nbf that is no number");
   }
 }

@@ -2,6 +2,7 @@ package io.tokenroll.agent.http.kerberos;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -71,17 +72,73 @@ public final class KerberosEnvironment {
    */
   public Path ticketCache() {
     String name = env.get("KRB5CCNAME");
+    String from = "KRB5CCNAME";
     if (name == null || name.isBlank()) {
-      return Path.of("/tmp/krb5cc_" + uid());
+      name = defaultCacheName(); // what krb5.conf says, as MIT reads it (SSSD sets KCM: there)
+      from = "krb5.conf's default_ccache_name";
+      if (name == null) {
+        return Path.of("/tmp/krb5cc_" + uid());
+      }
     }
     int colon = name.indexOf(':');
     String type = colon > 0 ? name.substring(0, colon) : "";
     if (type.isEmpty() || type.equalsIgnoreCase("FILE")) {
       return Path.of(colon > 0 ? name.substring(colon + 1) : name);
     }
-    throw new KerberosException("KRB5CCNAME is " + type + ":…, a ticket cache Java cannot read (it reads only FILE: "
+    throw new KerberosException(from + " is " + type + ":…, a ticket cache Java cannot read (it reads only FILE: "
         + "caches; SSSD desktops default to KCM:). Get a file cache with: export KRB5CCNAME=FILE:/tmp/krb5cc_"
         + uid() + "; kinit — or use --keytab and --principal");
+  }
+
+  private static final int MAX_CONFIG_BYTES = 256 * 1024;
+  private static final int MAX_CONFIG_FILES = 32;
+
+  /**
+   * {@code default_ccache_name} from the {@code [libdefaults]} of the configuration and the files it includes
+   * ({@code include}, {@code includedir}, as MIT reads them), with {@code %{uid}} and {@code %{TEMP}} expanded; null
+   * when none is set or the configuration cannot be read. Read here because the JDK ignores it.
+   */
+  String defaultCacheName() {
+    java.util.ArrayDeque<Path> files = new java.util.ArrayDeque<>(List.of(configFile()));
+    int read = 0;
+    while (!files.isEmpty() && read++ < MAX_CONFIG_FILES) {
+      String text;
+      try (var in = Files.newInputStream(files.pop())) {
+        text = new String(in.readNBytes(MAX_CONFIG_BYTES), java.nio.charset.StandardCharsets.UTF_8);
+      } catch (java.io.IOException e) {
+        continue;
+      }
+      boolean libdefaults = false;
+      for (String raw : text.split("\\R")) {
+        String line = raw.strip();
+        if (line.startsWith("include ")) {
+          files.add(Path.of(line.substring(8).strip()));
+        } else if (line.startsWith("includedir ")) {
+          files.addAll(includedFiles(Path.of(line.substring(11).strip())));
+        } else if (line.startsWith("[")) {
+          libdefaults = line.equals("[libdefaults]");
+        } else if (libdefaults && line.startsWith("default_ccache_name")) {
+          int eq = line.indexOf('=');
+          if (eq > 0 && line.substring(0, eq).strip().equals("default_ccache_name")) {
+            return line.substring(eq + 1).strip().replace("%{uid}", uid()).replace("%{USERID}", uid())
+                .replace("%{TEMP}", "/tmp");
+          }
+        }
+      }
+    }
+    return null;
+  }
+
+  /** The files of an includedir that MIT reads: names of letters, digits, dashes and underscores, or *.conf. */
+  private static List<Path> includedFiles(Path dir) {
+    try (var entries = Files.list(dir)) {
+      return entries.filter(f -> {
+        String n = f.getFileName().toString();
+        return n.matches("[A-Za-z0-9_-]+") || n.endsWith(".conf");
+      }).sorted().limit(MAX_CONFIG_FILES).toList();
+    } catch (java.io.IOException e) {
+      return List.of();
+    }
   }
 
   /** The user id, from /proc (the same number MIT uses in the default cache name). */

@@ -135,6 +135,21 @@ class TicketCacheTest {
           () -> new KerberosEnvironment(Map.of("KRB5CCNAME", unreadable)).ticketCache()).getMessage();
       assertTrue(m.contains("Java cannot read") && m.contains("FILE:"), m);
     }
-    assertTrue(new KerberosEnvironment(Map.of()).ticketCache().toString().startsWith("/tmp/krb5cc_"));
+    if (System.getProperty("java.security.krb5.conf") == null) {
+      // SSSD's way: default_ccache_name = KCM: in a file krb5.conf includes
+      Path d = Files.createDirectories(dir.resolve("krb5.conf.d"));
+      Files.writeString(d.resolve("kcm_default_ccache"), "[libdefaults]\n  default_ccache_name = KCM:\n");
+      Path sssd = Files.writeString(dir.resolve("sssd-krb5.conf"), "includedir " + d + "\n[libdefaults]\n");
+      String m = assertThrows(KerberosException.class, () -> new KerberosEnvironment(Map.of("KRB5_CONFIG",
+          sssd.toString())).ticketCache()).getMessage();
+      assertTrue(m.contains("default_ccache_name is KCM"), m);
+      Path file = Files.writeString(dir.resolve("file-krb5.conf"),
+          "[realms]\n default_ccache_name = KCM:\n[libdefaults]\n default_ccache_name = FILE:%{TEMP}/cc_%{uid}\n");
+      assertEquals(Path.of("/tmp/cc_" + KerberosEnvironment.uid()),
+          new KerberosEnvironment(Map.of("KRB5_CONFIG", file.toString())).ticketCache(),
+          "only [libdefaults] counts, with %{TEMP} and %{uid} expanded");
+      assertTrue(new KerberosEnvironment(Map.of("KRB5_CONFIG", conf.toString())).ticketCache().toString()
+          .startsWith("/tmp/krb5cc_"));
+    }
   }
 }
