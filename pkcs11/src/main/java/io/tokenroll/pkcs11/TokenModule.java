@@ -55,8 +55,9 @@ public interface TokenModule extends AutoCloseable {
   }
 
   /**
-   * Initialises the first uninitialised token (C_InitToken) with a label and SO PIN, then sets its user PIN.
-   * SoftHSM2 always offers one such slot; smart cards are usually initialised by their issuer instead.
+   * Initialises the first uninitialised token (C_InitToken) with a label and SO PIN, then sets its user PIN — unless
+   * {@code userPin} is null: the token then has an SO PIN only, as a card from the factory. SoftHSM2 always offers
+   * one such slot; smart cards are usually initialised by their issuer instead.
    */
   TokenInfo initializeToken(String label, PinSource soPin, PinSource userPin) throws TokenException;
 

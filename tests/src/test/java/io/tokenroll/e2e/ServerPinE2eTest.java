@@ -79,6 +79,23 @@ class ServerPinE2eTest {
     }
   }
 
+  /** A card with an SO PIN only (as from the factory): the server's PIN is set with C_InitPIN as security officer. */
+  @Test
+  void aCardWithoutAUserPin_getsTheServersPinFromTheSecurityOfficer() throws Exception {
+    io.tokenroll.pkcs11.testing.TestToken fresh = io.tokenroll.pkcs11.testing.SoftHsm2.get().newToken("pin-fresh",
+        false);
+    try (Stack s = new Stack(fresh, null)) {
+      Path pinFile = s.dir.resolve("card.pin");
+      Cli run = s.enroll(SERVER_PIN, "--server-pin", "file:" + pinFile, "--so-pin-source", "file:" + fresh.soPinFile());
+      assertEquals(0, run.exitCode(), run.toString());
+      String pin = Files.readString(pinFile).strip();
+      assertTrue(loginWith(s, pin).contains("Private Key Object"), "the server's PIN is the card's first user PIN");
+      String journal = Files.readString(Files.list(s.state.resolve("enrollments")).findFirst().orElseThrow());
+      assertFalse(journal.contains(pin) || journal.contains(Backends.readSecret(fresh.soPinFile())),
+          "neither PIN journaled");
+    }
+  }
+
   @Test
   void aRandomPin_withNowhereToGo_isRefusedBeforeTheServerHearsOfIt() throws Exception {
     try (Stack s = stack.fresh("pin-random-nowhere")) {

@@ -250,9 +250,11 @@ public final class WrapperModule implements TokenModule {
     infoCache.remove(free.getSlotID());
     TokenInfo initialised = info(free.getToken());
     try (TokenSession session = new WrapperSession(this, free.getToken(), initialised, Quirks.DEFAULT)) {
-      session.loginSecurityOfficer(soPin);
-      session.initUserPin(userPin);
-      session.logout();
+      if (userPin != null) { // without one the token is as a card from the factory: an SO PIN only
+        session.loginSecurityOfficer(soPin);
+        session.initUserPin(userPin);
+        session.logout();
+      }
     }
     return info(free.getToken());
   }

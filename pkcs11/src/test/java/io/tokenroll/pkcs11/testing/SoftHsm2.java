@@ -65,6 +65,14 @@ public final class SoftHsm2 {
 
   /** A new, empty token with random user and SO PINs. */
   public TestToken newToken(String prefix) {
+    return newToken(prefix, true);
+  }
+
+  /**
+   * A new, empty token with a random SO PIN, and a user PIN only when {@code withUserPin}: without, it is as a card
+   * from the factory (its user PIN file holds a PIN the token does not have yet).
+   */
+  public TestToken newToken(String prefix, boolean withUserPin) {
     String label = prefix + "-" + counter.incrementAndGet();
     Path pins = directory.resolve("pins-" + label);
     try {
@@ -72,7 +80,7 @@ public final class SoftHsm2 {
       Path user = Backends.pinFile(pins, "user.pin", 6);
       Path so = Backends.pinFile(pins, "so.pin", 8);
       TestToken scratch = new TestToken("softhsm2", module, null, LIBRARY, null, user, so, Map.of());
-      TokenInfo info = module.initializeToken(label, scratch.soPins(), scratch.userPins());
+      TokenInfo info = module.initializeToken(label, scratch.soPins(), withUserPin ? scratch.userPins() : null);
       return new TestToken("softhsm2", module, info, LIBRARY, null, user, so, Map.of("SOFTHSM2_CONF", config.toString()));
     } catch (IOException | TokenException e) {
       throw new IllegalStateException("cannot create SoftHSM2 token " + label + ": " + e.getMessage(), e);
