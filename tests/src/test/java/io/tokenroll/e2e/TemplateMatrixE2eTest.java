@@ -81,6 +81,37 @@ class TemplateMatrixE2eTest {
     }
   }
 
+  /**
+   * The KeyUsages values no built-in template carries: 0 (a signing key, as Windows reads it) and 16777215 (All: an
+   * RSA key that signs and decrypts, an EC key that signs and agrees), on each backend, with the private keys'
+   * usage attributes checked (tpm2-pkcs11's keys sign in any case: docs/tokens.md).
+   */
+  @ParameterizedTest(name = "KeyUsages 0 and All on {0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"softhsm2", "tpm2-pkcs11"})
+  void keyUsagesZeroAndAll(String backend) throws Exception {
+    java.util.UUID uuid = java.util.UUID.fromString("7c3f2a10-8d4e-4b6a-9f21-0000000000f0");
+    ProfileTemplate t = new ProfileTemplate(uuid, "KeyUsages 0 and All", "", true, false,
+        io.tokenroll.cmserver.mimcm.SmartcardSettings.standard(),
+        BuiltInTemplates.profileTemplates().get(0).policies(), List.of(
+            CertificateEntry.clientKey(BuiltInTemplates.CA_USER, "Zero", "RSA", 2048, "SHA256", 0),
+            CertificateEntry.clientKey(BuiltInTemplates.CA_USER, "All RSA", "RSA", 2048, "SHA256",
+                EnrollKeyUsages.ALL),
+            CertificateEntry.clientKey(BuiltInTemplates.CA_USER, "All EC", "ECDSA_P256", 256, "SHA256",
+                EnrollKeyUsages.ALL)));
+    TestToken token = backend.equals("tpm2-pkcs11") ? Tpm2Pkcs11.get().newToken("usages")
+        : SoftHsm2.get().newToken("usages");
+    try (Stack s = new Stack(token, null, cfg -> cfg.withProfileTemplate(t))) {
+      Cli run = s.enroll(t.name());
+      assertEquals(0, run.exitCode(), run.toString());
+      List<TokenObject> keys = s.objects(ObjectClass.PRIVATE_KEY);
+      assertEquals(3, keys.size(), run.toString());
+      long rsaDecrypting = keys.stream().filter(k -> k.flags().contains(TokenObject.Flag.DECRYPT)).count();
+      long ecDeriving = keys.stream().filter(k -> k.flags().contains(TokenObject.Flag.DERIVE)).count();
+      assertTrue(keys.stream().allMatch(k -> k.flags().contains(TokenObject.Flag.SIGN)), keys.toString());
+      assertTrue(rsaDecrypting >= 1 && ecDeriving >= 1, "All: RSA decrypts, EC agrees: " + keys);
+    }
+  }
+
   /** Whether a certificate's key usage has every bit the entry's KeyUsages asks for (0 and All ask for none). */
   private static boolean asked(CertificateEntry entry, boolean[] ku) {
     int want = entry.keyUsages();
