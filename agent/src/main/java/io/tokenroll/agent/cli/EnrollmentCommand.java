@@ -1,8 +1,8 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
-import io.tokenroll.agent.enroll.EnrollmentContext;
 import io.tokenroll.agent.enroll.EnrollmentException;
+import io.tokenroll.agent.enroll.EnrollmentService;
 import io.tokenroll.agent.enroll.EnrollmentState;
 import io.tokenroll.agent.enroll.Step;
 import io.tokenroll.agent.http.RetryPolicy;
@@ -34,28 +34,19 @@ abstract class EnrollmentCommand extends BaseCommand {
 
   /** Runs (or resumes) an enrollment until it is done, parked or stuck; prints it; returns the exit code. */
   protected int drive(FileJournal journal, Enrollment e, boolean resume) throws Exception {
-    Step step;
     if (retries < 1 || retryDelayMs < 0 || timeoutSeconds < 1) {
       throw new CliException(ExitCodes.INVALID_INPUT, "--retries and --timeout must be at least 1");
     }
-    RetryPolicy retry = new RetryPolicy(retries, java.time.Duration.ofMillis(retryDelayMs),
-        java.time.Duration.ofSeconds(20));
-    try (EnrollmentClaim claim = claim(journal, e.id);
-         EnrollmentContext ctx = new EnrollmentContext(e, journal, state.directory(), retry,
-        java.time.Duration.ofSeconds(timeoutSeconds), !noCaCerts, this::note)) {
-      requireCurrent(journal, e);
-      if (needsTokenNow(e) && !(settingPinAsOfficer(e) && !userPinInitialized(ctx))) {
-        ctx.token().session(); // log in before anything reaches the server: a wrong PIN stops here
-      }
-      try {
-        step = resume ? ctx.runner().resume(e) : ctx.runner().run(e);
-      } finally {
-        if (e.state.isFinal()) {
-          claim.removeOnClose();
-        }
-      }
+    Step step;
+    try {
+      step = service(journal).run(e, resume);
+    } catch (EnrollmentService.Conflict ex) {
+      throw new Busy(ex.getMessage());
     } catch (EnrollmentException ex) {
       throw new CliException(ExitCodes.FAILED, ex.getMessage());
+    }
+    if (step.wake() == Step.Wake.PARKED && step.cause() != null) {
+      throw step.cause(); // no token, no PIN: journaled as parked, reported as the error it is (exit 12, 1)
     }
     show(e);
     if (step.message() != null && step.wake() != Step.Wake.DONE || e.state != EnrollmentState.COMPLETED
@@ -68,17 +59,26 @@ abstract class EnrollmentCommand extends BaseCommand {
         case DENIED, CANCELED -> ExitCodes.UNEXPECTED_STATE;
         default -> ExitCodes.FAILED;
       };
-      case PARKED, STUCK, NOW -> ExitCodes.UNEXPECTED_STATE;
+      case PARKED, STUCK, BACKING_OFF, NOW -> ExitCodes.UNEXPECTED_STATE;
     };
   }
 
-  /**
-   * Claims the enrollment for this run; {@link #requireCurrent} then stops a run that started from a journal entry
-   * another run has moved on since (its copy is stale).
-   */
-  protected static EnrollmentClaim claim(FileJournal journal, String id) throws Exception {
-    return journal.claim(id).orElseThrow(() -> new Busy("enrollment " + id + " is being run by another tokenroll "
-        + "process; see 'tokenroll status " + id + "' and try again once it is done"));
+  /** The enrollment service with this command's settings; it prints progress as notes and sleeps through backoff. */
+  protected EnrollmentService service(FileJournal journal) {
+    RetryPolicy retry = new RetryPolicy(retries, java.time.Duration.ofMillis(retryDelayMs),
+        java.time.Duration.ofSeconds(20));
+    return new EnrollmentService(journal, state.directory(), new EnrollmentService.Settings(retry,
+        java.time.Duration.ofSeconds(timeoutSeconds), !noCaCerts), this::note,
+        EnrollmentService.Waiter.sleeping(java.time.Clock.systemUTC()));
+  }
+
+  /** Claims the enrollment for this command (abandon), as a run does. */
+  protected EnrollmentClaim claim(FileJournal journal, String id) throws Exception {
+    try {
+      return service(journal).claim(id);
+    } catch (EnrollmentService.Conflict ex) {
+      throw new Busy(ex.getMessage());
+    }
   }
 
   /** Another run holds the enrollment: nothing was done to it. */
@@ -86,34 +86,6 @@ abstract class EnrollmentCommand extends BaseCommand {
     Busy(String message) {
       super(ExitCodes.UNEXPECTED_STATE, message);
     }
-  }
-
-  private static void requireCurrent(FileJournal journal, Enrollment e) throws Exception {
-    var journaled = journal.get(e.id);
-    if (journaled.isPresent() && (journaled.get().state != e.state
-        || !java.util.Objects.equals(journaled.get().updated, e.updated))) {
-      throw new CliException(ExitCodes.UNEXPECTED_STATE, "enrollment " + e.id + " moved on to "
-          + journaled.get().state + " in another tokenroll process while this one started; run the command again");
-    }
-  }
-
-  /**
-   * Whether to log in before the run: not to unblock (no user PIN works), and not when the step itself must find
-   * out with one login which PIN the token has (after a crash while its PIN changed). A card whose user PIN was
-   * never set, about to get the server's PIN as security officer, is not logged in to either (the caller checks).
-   */
-  private static boolean needsTokenNow(Enrollment e) {
-    boolean settlingPin = e.state == io.tokenroll.agent.enroll.EnrollmentState.CHANGING_PIN
-        || e.state == io.tokenroll.agent.enroll.EnrollmentState.PIN_UNCERTAIN;
-    return !e.workflow.equals("Unblock") && !e.state.isFinal() && !settlingPin;
-  }
-
-  private static boolean settingPinAsOfficer(Enrollment e) {
-    return e.workflow.equals("Enroll") && e.soPinSource != null && !e.pinChanged;
-  }
-
-  private static boolean userPinInitialized(EnrollmentContext ctx) throws io.tokenroll.pkcs11.TokenException {
-    return ctx.token().anonymousSession().refreshInfo().has(io.tokenroll.pkcs11.TokenInfo.Flag.USER_PIN_INITIALIZED);
   }
 
   protected void show(Enrollment e) {

@@ -119,8 +119,8 @@ final class CertsrvProtocol implements Protocol {
       }
       case UNDER_SUBMISSION -> {
         states.persist(e, EnrollmentState.PENDING_APPROVAL);
-        return new Step(e, Step.Wake.PARKED, "CA request " + e.caRequestId + " is taken under submission (a CA "
-            + "manager must approve it); run 'tokenroll resume " + e.id + "' once it is issued");
+        return Step.parked(e, Waiting.APPROVAL, "CA request " + e.caRequestId + " is taken under submission (a CA "
+            + "manager must approve it); run 'tokenroll resume " + e.id + "' once it is issued", null);
       }
       case ISSUED_OUT_OF_BAND -> {
         e.lastError = "the CA issued the certificate out of band (it hands it over some other way), so it cannot "

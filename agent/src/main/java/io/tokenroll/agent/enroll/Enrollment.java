@@ -83,6 +83,10 @@ public final class Enrollment {
 
   /** Why the enrollment cannot go on by itself (server unreachable after retries …), for status. */
   public String stuck;
+  /** What a parked enrollment waits for (approval, the token, a PIN); null when it is not parked. */
+  public Waiting waiting;
+  /** A backing-off enrollment runs again no sooner than this; null when it is not backing off. */
+  public Instant notBefore;
   public String lastError;
   public int attempts;
 

@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
- * Steps an enrollment until it is parked, stuck or final, and decides what a failure means for it: an unreachable
+ * Steps an enrollment until it is parked, backing off, stuck or final, and decides what a failure means for it: an unreachable
  * server makes it stuck (the state stays, a later resume goes on); a refusal or a broken answer once keys exist
  * abandons it cleanly (keys removed, request Abandoned), except one about who we are (credentials, TLS trust), which
  * keeps it for resume; a token failure that retrying cannot fix ({@link TokenFailures}) abandons it cleanly, any
@@ -24,43 +24,66 @@ public final class EnrollmentRunner {
   private final EnrollmentMachine machine;
   private final Consumer<String> progress;
   private final RetryPolicy retry;
+  private final java.time.Clock clock;
 
   public EnrollmentRunner(Journal journal, EnrollmentMachine machine, RetryPolicy retry, Consumer<String> progress) {
+    this(journal, machine, retry, progress, java.time.Clock.systemUTC());
+  }
+
+  EnrollmentRunner(Journal journal, EnrollmentMachine machine, RetryPolicy retry, Consumer<String> progress,
+                   java.time.Clock clock) {
     this.journal = journal;
     this.machine = machine;
     this.retry = retry;
     this.progress = progress;
+    this.clock = clock;
   }
 
   /** Continues an enrollment loaded from the journal: in-flight states first become their recovery states. */
   public Step resume(Enrollment e) throws IOException, TokenException, EnrollmentException {
     e.state = e.state.onRestart();
+    return start(e);
+  }
+
+  /** Starts a run with the whole retry budget: every run of a command gets all its tries. */
+  public Step start(Enrollment e) throws IOException, TokenException, EnrollmentException {
+    e.attempts = 0;
     return run(e);
   }
 
+  /**
+   * Steps until the enrollment parks, backs off, is stuck or ends. Never sleeps: a server that did not answer
+   * gives {@link Step.Wake#BACKING_OFF} with the time the next try may start (journaled), and the caller waits or
+   * schedules, then calls this again; after the last try of the budget the enrollment is {@link Step.Wake#STUCK}.
+   */
   public Step run(Enrollment e) throws IOException, TokenException, EnrollmentException {
-    e.attempts = 0; // every run gets the whole retry budget
     while (true) {
       Step step;
       try {
         step = machine.step(e);
-        if (e.stuck != null) {
+        if (e.stuck != null || e.waiting != null || e.notBefore != null) {
           e.stuck = null;
+          e.waiting = step.wake() == Step.Wake.PARKED ? step.waiting() : null;
+          e.notBefore = null;
           e.attempts = 0;
+          journal.store(e);
+        } else if (step.wake() == Step.Wake.PARKED && step.waiting() != null) {
+          e.waiting = step.waiting();
           journal.store(e);
         }
       } catch (ServerUnavailableException ex) {
         e.state = e.state.onRestart(); // the effect may have happened: check before doing it again
         e.stuck = ex.getMessage();
         e.attempts++;
-        remember(e);
         if (e.attempts < retry.attempts()) {
           Duration pause = retry.delayBefore(e.attempts);
-          progress.accept("the server did not answer (" + ex.getMessage() + "); trying again in "
-              + pause.toMillis() + " ms");
-          sleep(pause);
-          continue;
+          e.notBefore = clock.instant().plus(pause);
+          remember(e);
+          return new Step(e, Step.Wake.BACKING_OFF, "the server did not answer (" + ex.getMessage()
+              + "); trying again in " + pause.toMillis() + " ms", null, e.notBefore, ex);
         }
+        e.notBefore = null;
+        remember(e);
         boolean nothingSent = e.state == EnrollmentState.NEW && e.requestId == null;
         return new Step(e, Step.Wake.STUCK, "the server is unreachable: " + ex.getMessage() + (nothingSent
             ? "; nothing was sent — run the command again later"
@@ -88,6 +111,14 @@ public final class EnrollmentRunner {
           abandonFromHere(e, TokenFailures.explain(ex)); // the same step would fail the same way forever
           continue;
         }
+        Waiting waiting = TokenFailures.waitsFor(ex);
+        if (waiting != null) { // the token or a PIN will be back: park, journaled, until then
+          e.waiting = waiting;
+          boolean kept = keep(e, ex.getMessage());
+          return Step.parked(e, waiting, ex.getMessage() + (kept ? " (enrollment " + e.id + " waits for "
+              + (waiting == Waiting.TOKEN_ABSENT ? "the token" : "a PIN") + "; 'tokenroll resume " + e.id
+              + "' goes on)" : ""), ex);
+        }
         keep(e, ex.getMessage());
         throw ex;
       } catch (EnrollmentException | RuntimeException ex) {
@@ -97,15 +128,6 @@ public final class EnrollmentRunner {
       if (step.wake() != Step.Wake.NOW) {
         return step;
       }
-    }
-  }
-
-  private static void sleep(Duration d) throws EnrollmentException {
-    try {
-      Thread.sleep(d.toMillis());
-    } catch (InterruptedException ex) {
-      Thread.currentThread().interrupt();
-      throw new EnrollmentException("interrupted while waiting for the server");
     }
   }
 

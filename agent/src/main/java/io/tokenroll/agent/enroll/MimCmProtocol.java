@@ -119,8 +119,8 @@ final class MimCmProtocol implements Protocol {
       case APPROVED -> states.persist(e, EnrollmentState.APPROVED);
       case PENDING -> {
         states.persist(e, EnrollmentState.PENDING_APPROVAL);
-        return new Step(e, Step.Wake.PARKED, "request " + e.requestId + " waits for approval on the server; "
-            + "run 'tokenroll resume " + e.id + "' once it is approved");
+        return Step.parked(e, Waiting.APPROVAL, "request " + e.requestId + " waits for approval on the server; "
+            + "run 'tokenroll resume " + e.id + "' once it is approved", null);
       }
       case DENIED -> {
         e.lastError = "request " + e.requestId + " was denied by the server";

@@ -51,6 +51,21 @@ public final class TokenFailures {
     return PERMANENT.contains(e.ckr()) ? Verdict.PERMANENT : Verdict.TRANSIENT;
   }
 
+  /** Return values that say the token is not there (now): a card out of its reader, a reader unplugged. */
+  static final java.util.Set<String> ABSENT = java.util.Set.of("CKR_TOKEN_NOT_PRESENT", "CKR_DEVICE_REMOVED",
+      "CKR_TOKEN_NOT_RECOGNIZED", "CKR_SLOT_ID_INVALID");
+
+  /**
+   * What a transient failure waits for, when it is something outside that will change: the token coming back, a
+   * PIN that can be had; null for the rest (kept as they are, for resume or abandon).
+   */
+  public static Waiting waitsFor(TokenException e) {
+    if (e instanceof io.tokenroll.pkcs11.TokenNotFoundException || e.ckr() != null && ABSENT.contains(e.ckr())) {
+      return Waiting.TOKEN_ABSENT;
+    }
+    return e instanceof io.tokenroll.pkcs11.PinUnavailableException ? Waiting.PIN_NEEDED : null;
+  }
+
   /** For a permanent failure: what the token refused (its message names the step, the CKR and why) and what to do. */
   static String explain(TokenException e) {
     return "the token refused the enrollment for good (" + e.getMessage() + "); choose a template this token can "

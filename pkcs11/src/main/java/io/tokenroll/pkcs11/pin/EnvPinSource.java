@@ -18,7 +18,8 @@ public final class EnvPinSource implements PinSource {
   public Pin read(TokenInfo token, PinPurpose purpose) throws TokenException {
     String value = System.getenv(variable);
     if (value == null || value.isEmpty()) {
-      throw new TokenException("environment variable " + variable + " (the " + purpose.description()
+      throw new io.tokenroll.pkcs11.PinUnavailableException("environment variable " + variable + " (the "
+          + purpose.description()
           + " source) is not set");
     }
     return Pin.of(value.toCharArray());

@@ -25,7 +25,8 @@ public final class FilePinSource implements PinSource {
     try (var in = Files.newInputStream(file)) { // a stream: a FIFO or <(…) has no size, and may never end
       bytes = in.readNBytes(MAX_SIZE + 1);
     } catch (IOException e) {
-      throw new TokenException("cannot read PIN file " + file + ": " + e.getClass().getSimpleName());
+      throw new io.tokenroll.pkcs11.PinUnavailableException("cannot read PIN file " + file + ": "
+          + e.getClass().getSimpleName());
     }
     try {
       if (bytes.length > MAX_SIZE) {

@@ -10,7 +10,7 @@ public final class PromptPinSource implements PinSource {
   public Pin read(TokenInfo token, PinPurpose purpose) throws TokenException {
     Console console = System.console();
     if (console == null) {
-      throw new TokenException("no terminal to ask for the " + purpose.description()
+      throw new io.tokenroll.pkcs11.PinUnavailableException("no terminal to ask for the " + purpose.description()
           + "; use --pin-source file:<path> or env:<VARIABLE>");
     }
     char[] pin = console.readPassword("%s for %s: ", capitalize(purpose.description()), token.describe());
