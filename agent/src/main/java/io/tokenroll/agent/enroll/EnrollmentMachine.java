@@ -26,7 +26,7 @@ public final class EnrollmentMachine {
   private final IssuerTrust trust;
   private final boolean writeAuthorities;
 
-  private EnrollmentMachine(StateWriter states, Protocol protocol, TokenAccess token, IssuerTrust trust,
+  EnrollmentMachine(StateWriter states, Protocol protocol, TokenAccess token, IssuerTrust trust,
                             boolean writeAuthorities) {
     this.states = states;
     this.protocol = protocol;
