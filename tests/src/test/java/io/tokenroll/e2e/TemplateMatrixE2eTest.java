@@ -73,6 +73,14 @@ class TemplateMatrixE2eTest {
           .filter(c -> c.category() == CertificateCategory.USER).toList();
       long expected = template.certificates().size() - (denies ? 1 : 0) - (noImport ? imported : 0);
       assertEquals(expected, leaves.size(), run.toString());
+      Enrollment journaled = new FileJournal(s.state.resolve("enrollments")).all().get(0);
+      assertNotNull(journaled.renewAfter, "the renewal time is journaled with the certificates");
+      for (var o : journaled.outcomes) {
+        if ("INSTALLED".equals(o.result)) {
+          assertTrue(journaled.renewAfter.isAfter(o.notBefore) && journaled.renewAfter.isBefore(o.notAfter)
+              || o.keyIndex == null, "renewal within every own certificate's lifetime");
+        }
+      }
       for (TokenObject leaf : leaves) {
         boolean[] ku = leaf.certificate().getKeyUsage();
         assertTrue(template.certificates().stream().anyMatch(c -> asked(c, ku)), name + ": a certificate with key "

@@ -106,6 +106,9 @@ abstract class EnrollmentCommand extends BaseCommand {
       out().println("  item " + i.item() + ": " + i.result() + " — " + i.detail()
           + (i.keyId() == null ? "" : " [key " + i.keyId() + ", serial " + i.serial() + "]"));
     }
+    if (v.renewAfter() != null && e.state == EnrollmentState.COMPLETED) {
+      out().println("  renewal due after " + v.renewAfter());
+    }
     if (v.waitingFor() != null) {
       out().println("  waiting for: " + v.waitingFor());
     }

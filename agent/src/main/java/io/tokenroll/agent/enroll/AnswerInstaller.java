@@ -210,7 +210,7 @@ final class AnswerInstaller {
     o.keyIndex = w.key.index;
     o.keyId = id.hex();
     o.certificateSerial = w.chain.leaf().getSerialNumber().toString(16);
-    return o;
+    return o.validity(w.chain.leaf());
   }
 
   private ItemOutcome importPfx(Enrollment e, PfxWrite w) throws TokenException {
@@ -225,7 +225,7 @@ final class AnswerInstaller {
         + w.pfx.certificate().getSubjectX500Principal().getName());
     o.keyId = ref.id().hex();
     o.certificateSerial = w.pfx.certificate().getSerialNumber().toString(16);
-    return o;
+    return o.validity(w.pfx.certificate());
   }
 
   private void writeAuthorities(Enrollment e, List<X509Certificate> cas) throws TokenException {

@@ -83,6 +83,8 @@ public final class Enrollment {
 
   /** Why the enrollment cannot go on by itself (server unreachable after retries …), for status. */
   public String stuck;
+  /** When this enrollment's certificates are due for renewal (journaled at installation; see Renewal). */
+  public Instant renewAfter;
   /** What a parked enrollment waits for (approval, the token, a PIN); null when it is not parked. */
   public Waiting waiting;
   /** A backing-off enrollment runs again no sooner than this; null when it is not backing off. */

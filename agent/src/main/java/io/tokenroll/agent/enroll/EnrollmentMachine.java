@@ -130,6 +130,7 @@ public final class EnrollmentMachine {
           .map(o -> o.detail).toList();
       states.persist(e, EnrollmentState.NEED_ABANDON);
     } else {
+      e.renewAfter = Renewal.due(e.outcomes, java.time.Instant.now());
       states.persist(e, EnrollmentState.NEED_COMPLETE);
     }
     return Step.now(e);

@@ -9,6 +9,16 @@ public final class ItemOutcome {
   public Integer keyIndex;
   public String certificateSerial;
   public String keyId;
+  /** The installed certificate's validity: what renewal is planned from. */
+  public java.time.Instant notBefore;
+  public java.time.Instant notAfter;
+
+  /** Records the certificate's validity. */
+  ItemOutcome validity(java.security.cert.X509Certificate certificate) {
+    notBefore = certificate.getNotBefore().toInstant();
+    notAfter = certificate.getNotAfter().toInstant();
+    return this;
+  }
 
   public static ItemOutcome of(int item, String result, String detail) {
     ItemOutcome o = new ItemOutcome();
