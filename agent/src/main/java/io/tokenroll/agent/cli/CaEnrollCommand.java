@@ -3,8 +3,6 @@ package io.tokenroll.agent.cli;
 import io.tokenroll.agent.enroll.Enrollment;
 import io.tokenroll.agent.enroll.KeyPlans;
 import io.tokenroll.pkcs11.KeySpec;
-import io.tokenroll.pkcs11.TokenInfo;
-import io.tokenroll.pkcs11.TokenModule;
 import java.util.Set;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -61,14 +59,7 @@ final class CaEnrollCommand extends EnrollmentCommand {
     } catch (IllegalArgumentException ex) {
       throw new CliException(ExitCodes.INVALID_INPUT, ex.getMessage());
     }
-    try (TokenModule module = token.loadModule()) {
-      TokenInfo info = module.select(token.uri());
-      e.library = token.library().toAbsolutePath().toString();
-      e.moduleArgs = token.moduleArgs();
-      e.tokenLabel = info.label();
-      e.tokenSerial = info.serial();
-      e.pinSource = token.pinSourceSpec();
-    }
+    token.recordOn(e);
     return drive(state.journal(), e, false);
   }
 }

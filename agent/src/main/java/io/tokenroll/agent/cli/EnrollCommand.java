@@ -1,10 +1,7 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
-import io.tokenroll.pkcs11.TokenInfo;
-import io.tokenroll.pkcs11.TokenModule;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,15 +91,7 @@ final class EnrollCommand extends EnrollmentCommand {
     });
     e.issuerTrustFile = issuerTrust == null ? null : java.nio.file.Path.of(issuerTrust).toAbsolutePath().toString();
     data.forEach((k, v) -> e.dataCollection.add(Map.of(k, v)));
-    try (TokenModule module = token.loadModule()) {
-      TokenInfo info = module.select(token.uri()); // fail on a missing token before the server hears of us
-      e.library = token.library().toAbsolutePath().toString();
-      e.moduleArgs = token.moduleArgs();
-      e.tokenLabel = info.label();
-      e.tokenSerial = info.serial();
-      e.pinSource = token.pinSourceSpec();
-      e.cardId = CardIds.of(info);
-    }
+    token.recordOn(e);
     // Not journaled yet: NEW has no side effect. The first journal write is the intent to create the request,
     // after the PIN was checked — a wrong PIN or an unknown template leaves nothing behind.
     return drive(state.journal(), e, false);

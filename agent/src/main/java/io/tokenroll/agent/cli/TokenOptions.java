@@ -100,4 +100,20 @@ public final class TokenOptions {
   public TokenSession openLoggedIn(TokenModule module) throws TokenException {
     return module.open(uri(), pins());
   }
+
+  /**
+   * Records on an enrollment the token these options select — library, module arguments, label, serial, PIN
+   * source and card id — after checking it is there: a missing token fails before the server hears of us.
+   */
+  void recordOn(io.tokenroll.agent.enroll.Enrollment e) throws TokenException {
+    try (TokenModule module = loadModule()) {
+      io.tokenroll.pkcs11.TokenInfo info = module.select(uri());
+      e.library = library().toAbsolutePath().toString();
+      e.moduleArgs = moduleArgs();
+      e.tokenLabel = info.label();
+      e.tokenSerial = info.serial();
+      e.pinSource = pinSourceSpec();
+      e.cardId = CardIds.of(info);
+    }
+  }
 }

@@ -92,6 +92,43 @@ public final class Enrollment {
   public String lastError;
   public int attempts;
 
+  /**
+   * A card workflow (Renew, Unblock, Retire) on the card a completed, current enrollment made: the same server,
+   * login, trust, template and token.
+   *
+   * @throws IllegalStateException when {@code previous} is not completed, is superseded, or has no card
+   */
+  public static Enrollment followUp(Enrollment previous, String workflow) {
+    if (previous.state != EnrollmentState.COMPLETED || previous.supersededBy != null) {
+      throw new IllegalStateException("enrollment " + previous.id + " is " + previous.state
+          + (previous.supersededBy == null ? "" : ", superseded by " + previous.supersededBy)
+          + "; " + workflow.toLowerCase() + " needs a completed, current enrollment");
+    }
+    if (previous.smartcardUuid == null) {
+      throw new IllegalStateException("enrollment " + previous.id + " has no smart card on the server (a software "
+          + "template); " + workflow.toLowerCase() + " is a card workflow");
+    }
+    Enrollment e = create(workflow);
+    e.previous = previous.id;
+    e.server = previous.server;
+    e.login = previous.login;
+    e.trustFile = previous.trustFile;
+    e.issuerTrustFile = previous.issuerTrustFile;
+    e.insecure = previous.insecure;
+    e.template = previous.template;
+    e.templateUuid = previous.templateUuid;
+    e.smartcardTemplate = previous.smartcardTemplate;
+    e.library = previous.library;
+    e.moduleArgs = previous.moduleArgs;
+    e.tokenLabel = previous.tokenLabel;
+    e.tokenSerial = previous.tokenSerial;
+    e.pinSource = previous.pinSource;
+    e.kspMap.putAll(previous.kspMap);
+    e.cardId = previous.cardId;
+    e.smartcardUuid = previous.smartcardUuid;
+    return e;
+  }
+
   public static Enrollment create(String workflow) {
     Enrollment e = new Enrollment();
     e.id = Instant.now().toString().replaceAll("[-:]", "").replaceAll("\\..*", "") + "-"
