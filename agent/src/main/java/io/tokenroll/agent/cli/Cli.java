@@ -39,7 +39,7 @@ public final class Cli {
       new Subcommand("tokens", TokensCommand::new), new Subcommand("objects", ObjectsCommand::new),
       new Subcommand("keygen", KeygenCommand::new), new Subcommand("csr", CsrCommand::new),
       new Subcommand("import-cert", ImportCertCommand::new), new Subcommand("delete", DeleteCommand::new),
-      new Subcommand("ca", CaCommand::new));
+      new Subcommand("ca", CaCommand::new), new Subcommand("agent", AgentCommand::new));
 
   /** The whole command tree: every command, for help and for tests that look at all of it. */
   public static CommandLine commandLine() {

@@ -113,7 +113,7 @@ public final class TokenOptions {
       e.tokenLabel = info.label();
       e.tokenSerial = info.serial();
       e.pinSource = pinSourceSpec();
-      e.cardId = CardIds.of(info);
+      e.cardId = io.tokenroll.agent.token.CardIds.of(info);
     }
   }
 }

@@ -75,6 +75,20 @@ public final class EnrollmentService {
    */
   public Step run(Enrollment e, boolean resume)
       throws IOException, GeneralSecurityException, TokenException, EnrollmentException {
+    return run(e, resume, true);
+  }
+
+  /**
+   * Runs it once, as a scheduler does: like {@link #run(Enrollment, boolean)}, but a server that does not answer
+   * ends the run at once with {@link Step.Wake#BACKING_OFF} and the journaled time of the next try.
+   */
+  public Step runOnce(Enrollment e, boolean resume)
+      throws IOException, GeneralSecurityException, TokenException, EnrollmentException {
+    return run(e, resume, false);
+  }
+
+  private Step run(Enrollment e, boolean resume, boolean waitOutBackoff)
+      throws IOException, GeneralSecurityException, TokenException, EnrollmentException {
     try (EnrollmentClaim claim = claim(e.id);
          EnrollmentContext ctx = new EnrollmentContext(e, journal, stateDirectory, settings.retry(),
              settings.timeout(), settings.writeCaCertificates(), progress)) {
@@ -84,7 +98,7 @@ public final class EnrollmentService {
           ctx.token().session(); // a wrong PIN stops here, before anything reaches the server
         }
         Step step = resume ? ctx.runner().resume(e) : ctx.runner().start(e);
-        while (step.wake() == Step.Wake.BACKING_OFF) {
+        while (waitOutBackoff && step.wake() == Step.Wake.BACKING_OFF) {
           progress.accept(step.message());
           waiter.until(step.notBefore());
           step = ctx.runner().run(e);

@@ -73,16 +73,37 @@ public final class SoftHsm2 {
    * from the factory (its user PIN file holds a PIN the token does not have yet).
    */
   public TestToken newToken(String prefix, boolean withUserPin) {
-    String label = prefix + "-" + counter.incrementAndGet();
+    return newLabelledToken(prefix + "-" + counter.incrementAndGet(), withUserPin);
+  }
+
+  /** A new token with exactly this label (a test that must name it before it exists). */
+  public TestToken newLabelledToken(String label, boolean withUserPin) {
     Path pins = directory.resolve("pins-" + label);
     try {
       Files.createDirectories(pins);
-      Path user = Backends.pinFile(pins, "user.pin", 6);
-      Path so = Backends.pinFile(pins, "so.pin", 8);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return initialise(label, Backends.pinFile(pins, "user.pin", 6), Backends.pinFile(pins, "so.pin", 8), withUserPin);
+  }
+
+  /** A new token with this label whose user PIN is the one in {@code userPin} (a file the test made first). */
+  public TestToken newLabelledToken(String label, Path userPin) {
+    Path pins = directory.resolve("pins-" + label);
+    try {
+      Files.createDirectories(pins);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+    return initialise(label, userPin, Backends.pinFile(pins, "so.pin", 8), true);
+  }
+
+  private TestToken initialise(String label, Path user, Path so, boolean withUserPin) {
+    try {
       TestToken scratch = new TestToken("softhsm2", module, null, LIBRARY, null, user, so, Map.of());
       TokenInfo info = module.initializeToken(label, scratch.soPins(), withUserPin ? scratch.userPins() : null);
       return new TestToken("softhsm2", module, info, LIBRARY, null, user, so, Map.of("SOFTHSM2_CONF", config.toString()));
-    } catch (IOException | TokenException e) {
+    } catch (TokenException e) {
       throw new IllegalStateException("cannot create SoftHSM2 token " + label + ": " + e.getMessage(), e);
     }
   }

@@ -1,4 +1,4 @@
-package io.tokenroll.agent.cli;
+package io.tokenroll.agent.token;
 
 import io.tokenroll.pkcs11.TokenInfo;
 import java.nio.charset.StandardCharsets;
@@ -9,11 +9,11 @@ import java.util.UUID;
  * stable across runs and machines. Tokens whose serial is not unique (every tpm2-pkcs11 token says 0000…) add their
  * label.
  */
-final class CardIds {
+public final class CardIds {
   private CardIds() {
   }
 
-  static String of(TokenInfo t) {
+  public static String of(TokenInfo t) {
     boolean serialUseless = t.serial() == null || t.serial().isBlank() || t.serial().chars().allMatch(c -> c == '0');
     String name = "pkcs11:" + t.manufacturer() + "|" + t.model() + "|" + t.serial()
         + (serialUseless ? "|" + t.label() : "");

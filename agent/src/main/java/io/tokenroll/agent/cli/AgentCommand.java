@@ -1,0 +1,56 @@
+package io.tokenroll.agent.cli;
+
+import io.tokenroll.agent.daemon.Agent;
+import io.tokenroll.agent.daemon.AgentConfig;
+import java.nio.file.Path;
+import java.time.Clock;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "agent", header = "Looks after the tokens its rules name: enrolls, finishes, renews.",
+    description = {
+        "  tokenroll agent --config /etc/tokenroll/agent.json          (runs until SIGTERM; systemd starts it)",
+        "  tokenroll agent --config agent.json --once                  (every due action once, then exits)",
+        "Each rule names a PKCS#11 module, a token URI and a template. A matching token without a current",
+        "certificate is enrolled, one whose certificates are due is renewed, an unfinished enrollment goes on",
+        "(approvals are asked about again with a doubling interval). See docs/agent-service.md."})
+final class AgentCommand extends BaseCommand {
+  @Mixin
+  StateOptions state;
+
+  @Option(names = "--config", required = true, paramLabel = "<file>", description = "The agent's rules (JSON).")
+  Path config;
+
+  @Option(names = "--once", description = "Run every due action once and exit (cron, tests).")
+  boolean once;
+
+  @Override
+  protected int run() throws Exception {
+    AgentConfig cfg;
+    try {
+      cfg = AgentConfig.read(config);
+    } catch (java.io.IOException | IllegalArgumentException e) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--config " + config + ": " + e.getMessage());
+    }
+    Agent agent = new Agent(cfg, state.journal(), state.directory(), this::note, Clock.systemUTC());
+    if (once) {
+      agent.runOnce();
+      return ExitCodes.OK;
+    }
+    Thread main = Thread.currentThread();
+    Thread hook = new Thread(() -> {
+      agent.stop(); // SIGTERM: finish the action in progress, which leaves its enrollment at a journaled step
+      try {
+        main.join(120_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }, "tokenroll-agent-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    note("tokenroll agent: " + cfg.rules().size() + " rule(s), looking every " + cfg.scanInterval().toMillis()
+        + " ms");
+    agent.run();
+    return ExitCodes.OK;
+  }
+}

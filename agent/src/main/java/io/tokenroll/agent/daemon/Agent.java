@@ -1,0 +1,172 @@
+package io.tokenroll.agent.daemon;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentService;
+import io.tokenroll.agent.enroll.Step;
+import io.tokenroll.agent.enroll.Waiting;
+import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.pkcs11.Pkcs11Uri;
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenInfo;
+import io.tokenroll.pkcs11.TokenModule;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * The background agent: looks at the tokens its rules name, and for each one present goes on with its unfinished
+ * enrollment, enrolls it, or renews it when due — then decides when to look again, as certmonger's scheduler does:
+ * an enrollment waiting for approval is asked about with a doubling interval (jitter, a ceiling), one whose server
+ * did not answer comes back at its journaled time, one that needs a PIN waits for someone to give one. Nothing
+ * sleeps but the loop between rounds; every decision is read from the journal, so a restart decides the same.
+ */
+public final class Agent {
+  private final AgentConfig config;
+  private final FileJournal journal;
+  private final EnrollmentService service;
+  private final Consumer<String> log;
+  private final Clock clock;
+  private final Map<String, Instant> lookAgain = new HashMap<>();
+  private final Map<String, Integer> polls = new HashMap<>();
+  private volatile boolean stopping;
+
+  public Agent(AgentConfig config, FileJournal journal, Path stateDirectory, Consumer<String> log, Clock clock) {
+    this.config = config;
+    this.journal = journal;
+    this.log = log;
+    this.clock = clock;
+    this.service = new EnrollmentService(journal, stateDirectory, new EnrollmentService.Settings(
+        new io.tokenroll.agent.http.RetryPolicy(config.retries(), Duration.ofSeconds(1), config.pollCeiling()),
+        Duration.ofSeconds(60), true), log, EnrollmentService.Waiter.sleeping(clock));
+  }
+
+  /** Runs every due action once: each rule's present tokens, each their due enrollment. Returns what it did. */
+  public List<String> runOnce() {
+    List<String> done = new ArrayList<>();
+    Instant now = clock.instant();
+    List<Enrollment> all;
+    try {
+      all = journal.all();
+    } catch (java.io.IOException e) {
+      log.accept("cannot read the journal: " + e.getMessage());
+      return done;
+    }
+    for (AgentConfig.Rule rule : config.rules()) {
+      for (TokenInfo token : present(rule)) {
+        if (stopping) {
+          return done;
+        }
+        RulePlan plan = RulePlan.of(rule, token, all, now);
+        String what = act(rule, token, plan, now);
+        if (what != null) {
+          done.add(what);
+          log.accept(what);
+        }
+      }
+    }
+    return done;
+  }
+
+  /** Rounds until {@link #stop()}: every scan interval, or sooner when an enrollment's time comes. */
+  public void run() throws InterruptedException {
+    while (!stopping) {
+      runOnce();
+      Instant next = clock.instant().plus(config.scanInterval());
+      for (Instant t : lookAgain.values()) {
+        next = t.isBefore(next) ? t : next;
+      }
+      long ms = Math.max(10, Duration.between(clock.instant(), next).toMillis());
+      synchronized (this) {
+        if (!stopping) {
+          wait(ms);
+        }
+      }
+    }
+  }
+
+  /** Ends {@link #run()} after the action in progress: every enrollment stays at a journaled step. */
+  public void stop() {
+    stopping = true;
+    synchronized (this) {
+      notifyAll();
+    }
+  }
+
+  private String act(AgentConfig.Rule rule, TokenInfo token, RulePlan plan, Instant now) {
+    try {
+      if (plan instanceof RulePlan.Resume r) {
+        Enrollment e = journal.get(r.enrollment().id).orElse(r.enrollment());
+        return due(e, now) ? report(rule, token, "resumed", schedule(e, service.runOnce(e, true), now)) : null;
+      }
+      if (plan instanceof RulePlan.Enroll) {
+        Enrollment e = RuleEnrollments.create(config, rule, token);
+        return report(rule, token, "enrolled", schedule(e, service.runOnce(e, false), now));
+      }
+      if (plan instanceof RulePlan.Renew rn) {
+        Enrollment e = Enrollment.followUp(rn.current(), "Renew");
+        e.pinSource = rule.pinSource();
+        journal.store(e);
+        return report(rule, token, "renewed", schedule(e, service.runOnce(e, false), now));
+      }
+      return null; // nothing to do: a current certificate, not yet due
+    } catch (Exception e) { // one token's failure never stops the others
+      return "rule " + rule.name() + ", token '" + token.label() + "': " + e.getMessage();
+    }
+  }
+
+  private static String report(AgentConfig.Rule rule, TokenInfo token, String verb, Step step) {
+    Enrollment e = step.enrollment();
+    return "rule " + rule.name() + ", token '" + token.label() + "': " + verb + " → enrollment " + e.id + " "
+        + e.state + (step.message() == null ? "" : " (" + step.message() + ")");
+  }
+
+  /** Whether an enrollment's time has come: its journaled backoff, and the agent's own polling interval. */
+  private boolean due(Enrollment e, Instant now) {
+    Instant mine = lookAgain.get(e.id);
+    return (e.notBefore == null || !now.isBefore(e.notBefore)) && (mine == null || !now.isBefore(mine));
+  }
+
+  /** Decides when to look at an enrollment again, from how its run stopped. */
+  private Step schedule(Enrollment e, Step step, Instant now) {
+    switch (step.wake()) {
+      case DONE -> {
+        lookAgain.remove(e.id);
+        polls.remove(e.id);
+      }
+      case BACKING_OFF -> lookAgain.put(e.id, step.notBefore());
+      case PARKED -> lookAgain.put(e.id, step.waiting() == Waiting.PIN_NEEDED
+          ? now.plus(config.pollCeiling()) : now.plus(poll(e.id)));
+      case STUCK, NOW -> lookAgain.put(e.id, now.plus(poll(e.id)));
+    }
+    return step;
+  }
+
+  /** The next polling interval: doubling from pollInterval to pollCeiling, with ±20% jitter. */
+  private Duration poll(String id) {
+    int n = polls.merge(id, 1, Integer::sum);
+    long base = config.pollInterval().toMillis() << Math.min(n - 1, 20);
+    long capped = Math.min(base, config.pollCeiling().toMillis());
+    return Duration.ofMillis((long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
+  }
+
+  /** The initialised tokens the rule's module shows now that match its URI; none when the module fails. */
+  private List<TokenInfo> present(AgentConfig.Rule rule) {
+    Pkcs11Uri match = Pkcs11Uri.parse(rule.match());
+    // loaded for this look only: the last close finalises the library, so the next load sees tokens made since
+    try (TokenModule module = rule.moduleArgs() == null ? TokenModule.load(Path.of(rule.module()))
+        : TokenModule.load(Path.of(rule.module()), rule.moduleArgs())) {
+      return module.tokens().stream().filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && match.matches(t))
+          .toList();
+    } catch (TokenException e) {
+      log.accept("rule " + rule.name() + ": cannot list the tokens of " + rule.module() + ": " + e.getMessage());
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,67 @@
+package io.tokenroll.agent.daemon;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentState;
+import io.tokenroll.pkcs11.TokenInfo;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a rule asks for a token that is present: go on with its unfinished enrollment, enroll it (no current
+ * certificate for the template), renew it (its certificates are due), or nothing. Decided from the journal alone,
+ * so a restarted agent decides the same.
+ */
+public sealed interface RulePlan {
+  record Resume(Enrollment enrollment) implements RulePlan {
+  }
+
+  record Enroll() implements RulePlan {
+  }
+
+  record Renew(Enrollment current) implements RulePlan {
+  }
+
+  record Nothing(Instant renewalDue) implements RulePlan {
+  }
+
+  static RulePlan of(AgentConfig.Rule rule, TokenInfo token, List<Enrollment> journal, Instant now) {
+    List<Enrollment> mine = journal.stream().filter(e -> isFor(rule, token, e)).toList();
+    Optional<Enrollment> unfinished = mine.stream().filter(e -> !e.state.isFinal())
+        .min(Comparator.comparing(e -> e.created));
+    if (unfinished.isPresent()) {
+      return new Resume(unfinished.get());
+    }
+    Optional<Enrollment> current = mine.stream()
+        .filter(e -> e.state == EnrollmentState.COMPLETED && e.supersededBy == null && !e.workflow.equals("Retire"))
+        .max(Comparator.comparing(e -> e.created));
+    if (current.isEmpty()) {
+      return new Enroll();
+    }
+    Instant due = renewalDue(rule, current.get());
+    return due != null && !now.isBefore(due) ? new Renew(current.get()) : new Nothing(due);
+  }
+
+  /** When the rule's renewal window opens for this enrollment: its own, or the journaled default. */
+  static Instant renewalDue(AgentConfig.Rule rule, Enrollment e) {
+    if (rule.renewBefore() == null) {
+      return e.renewAfter;
+    }
+    return e.outcomes.stream().filter(o -> "INSTALLED".equals(o.result) && o.keyIndex != null && o.notAfter != null)
+        .map(o -> o.notAfter).min(Instant::compareTo).map(t -> t.minus(rule.renewBefore())).orElse(e.renewAfter);
+  }
+
+  /** Whether an enrollment is this rule's, on this token. */
+  private static boolean isFor(AgentConfig.Rule rule, TokenInfo token, Enrollment e) {
+    boolean sameModule = e.library != null
+        && Path.of(e.library).toAbsolutePath().normalize().equals(Path.of(rule.module()).toAbsolutePath().normalize());
+    boolean sameToken = Objects.equals(e.tokenLabel, token.label())
+        && (e.tokenSerial == null || Objects.equals(e.tokenSerial, token.serial()));
+    boolean sameTemplate = rule.template().equalsIgnoreCase(e.template)
+        || e.templateUuid != null && rule.template().equalsIgnoreCase(e.templateUuid.toString());
+    return sameModule && sameToken && sameTemplate && !"Retire".equals(e.workflow);
+  }
+}

@@ -1,0 +1,141 @@
+package io.tokenroll.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.tokenroll.agent.daemon.Agent;
+import io.tokenroll.agent.daemon.AgentConfig;
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentState;
+import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.pkcs11.ObjectClass;
+import io.tokenroll.pkcs11.testing.Backends;
+import io.tokenroll.pkcs11.testing.SoftHsm2;
+import io.tokenroll.pkcs11.testing.TestToken;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code tokenroll agent} against a real cmserver and real SoftHSM2 tokens: a rule's token is enrolled, left alone
+ * while its certificate is current, renewed once due; a request waiting for approval is finished once approved; a
+ * token made while the agent runs is enrolled without a restart.
+ */
+class AgentE2eTest {
+  private static Stack stack;
+
+  @BeforeAll
+  static void server() throws Exception {
+    stack = new Stack("agent");
+  }
+
+  @AfterAll
+  static void stop() {
+    stack.close();
+  }
+
+  /** A configuration with one rule for the token labelled {@code label}. */
+  private static Path config(Stack s, String label, Path pin, String template, String extra) throws Exception {
+    String json = """
+        {"server": {"url": "%s", "trust": "%s",
+                    "login": {"method": "basic", "user": "%s", "secretSource": "file:%s"}},
+         "scanInterval": "PT0.2S", "pollInterval": "PT0.2S", "pollCeiling": "PT1S",
+         "rules": [{"name": "logon", "module": "%s", "match": "pkcs11:token=%s", "template": "%s",
+                    "pinSource": "file:%s" %s}]}
+        """.formatted(s.server.baseUri(), s.trust, s.user, s.password, SoftHsm2.LIBRARY, label, template, pin,
+        extra);
+    return Files.writeString(s.dir.resolve("agent-" + label + ".json"), json);
+  }
+
+  private static List<Enrollment> journal(Stack s) throws Exception {
+    return new FileJournal(s.state.resolve("enrollments")).all();
+  }
+
+  @Test
+  void once_enrollsTheRulesToken_leavesItAloneWhileCurrent_andRenewsItWhenDue() throws Exception {
+    try (Stack s = stack.fresh("agent-once")) {
+      Path cfg = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC", "");
+      Cli first = s.cli("agent", "--config", cfg.toString(), "--once");
+      assertEquals(0, first.exitCode(), first.toString());
+      assertTrue(first.err().contains("enrolled → enrollment") && first.err().contains("COMPLETED"), first.toString());
+      assertEquals(1, s.objects(ObjectClass.PRIVATE_KEY).size());
+      var oldKey = s.objects(ObjectClass.PRIVATE_KEY).get(0).id();
+
+      Cli second = s.cli("agent", "--config", cfg.toString(), "--once");
+      assertEquals(0, second.exitCode(), second.toString());
+      assertEquals("", second.err().strip(), "nothing to do while the certificate is current");
+      assertEquals(1, journal(s).size());
+
+      // a window wider than the lifetime: due now
+      Path renewing = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC",
+          ", \"renewBefore\": \"P400D\"");
+      Cli third = s.cli("agent", "--config", renewing.toString(), "--once");
+      assertEquals(0, third.exitCode(), third.toString());
+      assertTrue(third.err().contains("renewed → enrollment"), third.toString());
+      Enrollment renewal = journal(s).stream().filter(e -> e.workflow.equals("Renew")).findFirst().orElseThrow();
+      assertEquals(EnrollmentState.COMPLETED, renewal.state);
+      var keys = s.objects(ObjectClass.PRIVATE_KEY);
+      assertEquals(1, keys.size(), "the new key replaced the old");
+      assertNotEquals(oldKey, keys.get(0).id());
+    }
+  }
+
+  @Test
+  void aPendingRequest_isFinishedOnceApproved() throws Exception {
+    try (Stack s = stack.fresh("agent-approval")) {
+      Path cfg = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon with Approval", "");
+      Cli first = s.cli("agent", "--config", cfg.toString(), "--once");
+      assertTrue(first.err().contains("PENDING_APPROVAL"), first.toString());
+      Enrollment e = journal(s).get(0);
+      assertEquals(io.tokenroll.agent.enroll.Waiting.APPROVAL, e.waiting, "journaled as waiting for approval");
+      s.server.admin().approveRequest(e.requestId);
+      Cli second = s.cli("agent", "--config", cfg.toString(), "--once");
+      assertTrue(second.err().contains("resumed → enrollment " + e.id + " COMPLETED"), second.toString());
+      assertEquals(1, s.objects(ObjectClass.PRIVATE_KEY).size());
+    }
+  }
+
+  @Test
+  void aTokenMadeWhileTheAgentRuns_isEnrolledWithoutARestart() throws Exception {
+    try (Stack s = stack.fresh("agent-running")) {
+      String label = "agent-new-" + Backends.randomHex(4);
+      Path pin = Backends.pinFile(s.dir, "new.pin", 6);
+      AgentConfig cfg = AgentConfig.read(config(s, label, pin, "Smart Card Logon EC", ""));
+      List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      Agent agent = new Agent(cfg, new FileJournal(s.state.resolve("enrollments")), s.state, log::add,
+          Clock.systemUTC());
+      Thread running = new Thread(() -> {
+        try {
+          agent.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "agent-under-test");
+      running.start();
+      try {
+        Thread.sleep(600); // a few rounds with nothing to do
+        assertTrue(journal(s).isEmpty(), "no token yet, nothing done: " + log);
+        TestToken fresh = SoftHsm2.get().newLabelledToken(label, pin);
+        Optional<Enrollment> done = Optional.empty();
+        for (int i = 0; i < 300 && done.isEmpty(); i++) {
+          Thread.sleep(100);
+          done = journal(s).stream().filter(e -> e.state == EnrollmentState.COMPLETED).findFirst();
+        }
+        assertTrue(done.isPresent(), "enrolled while running: " + log);
+        assertEquals(label, done.get().tokenLabel);
+        try (var session = fresh.open()) {
+          assertEquals(1, session.find(io.tokenroll.pkcs11.ObjectQuery.all()).stream()
+              .filter(o -> o.objectClass() == ObjectClass.PRIVATE_KEY).count());
+        }
+      } finally {
+        agent.stop();
+        running.join(30_000);
+      }
+      assertFalse(running.isAlive(), "stopped on request");
+    }
+  }
+}
