@@ -70,12 +70,12 @@ class AgentE2eTest {
       assertEquals("", second.err().strip(), "nothing to do while the certificate is current");
       assertEquals(1, journal(s).size());
 
-      // a window wider than the lifetime: due now
-      Path renewing = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC",
-          ", \"renewBefore\": \"P400D\"");
-      Cli third = s.cli("agent", "--config", renewing.toString(), "--once");
-      assertEquals(0, third.exitCode(), third.toString());
-      assertTrue(third.err().contains("renewed → enrollment"), third.toString());
+      // 300 days on, past the journaled renewal time (80% of a year)
+      Agent later = new Agent(AgentConfig.read(cfg), new FileJournal(s.state.resolve("enrollments")), s.state,
+          m -> { }, Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(300)));
+      Agent.Round third = later.runOnce();
+      assertEquals(0, third.failures(), third.actions().toString());
+      assertTrue(third.actions().get(0).contains("renewed → enrollment"), third.actions().toString());
       Enrollment renewal = journal(s).stream().filter(e -> e.workflow.equals("Renew")).findFirst().orElseThrow();
       assertEquals(EnrollmentState.COMPLETED, renewal.state);
       var keys = s.objects(ObjectClass.PRIVATE_KEY);
@@ -96,6 +96,23 @@ class AgentE2eTest {
       Cli second = s.cli("agent", "--config", cfg.toString(), "--once");
       assertTrue(second.err().contains("resumed → enrollment " + e.id + " COMPLETED"), second.toString());
       assertEquals(1, s.objects(ObjectClass.PRIVATE_KEY).size());
+    }
+  }
+
+  /** A PIN the token refuses is tried once, never again by the agent: cards lock after a few wrong tries. */
+  @Test
+  void aWrongPin_isTriedOnce_andNotEveryRound() throws Exception {
+    try (Stack s = stack.fresh("agent-wrong-pin")) {
+      Path wrong = Backends.writeSecret(s.dir.resolve("wrong.pin"), "000000");
+      Agent agent = new Agent(AgentConfig.read(config(s, s.token.label(), wrong, "Smart Card Logon EC", "")),
+          new FileJournal(s.state.resolve("enrollments")), s.state, m -> { }, Clock.systemUTC());
+      Agent.Round first = agent.runOnce();
+      assertTrue(first.actions().toString().contains("wrong PIN"), first.actions().toString());
+      for (int i = 0; i < 3; i++) {
+        Agent.Round again = agent.runOnce();
+        assertEquals(List.of(), again.actions(), "not tried again");
+      }
+      assertTrue(journal(s).isEmpty(), "refused before the server heard of it: nothing journaled");
     }
   }
 

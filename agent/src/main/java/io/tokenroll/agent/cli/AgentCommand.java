@@ -34,23 +34,32 @@ final class AgentCommand extends BaseCommand {
       throw new CliException(ExitCodes.INVALID_INPUT, "--config " + config + ": " + e.getMessage());
     }
     Agent agent = new Agent(cfg, state.journal(), state.directory(), this::note, Clock.systemUTC());
-    if (once) {
-      agent.runOnce();
-      return ExitCodes.OK;
+    boolean prompts = cfg.rules().stream().anyMatch(r -> r.pinSource().equals("prompt"))
+        || "prompt".equals(cfg.server().login().secretSource());
+    if (prompts && System.console() == null) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--config " + config + ": a source is 'prompt', but there is "
+          + "no terminal to ask on (a service has none): use file:<path> or env:<VARIABLE>");
     }
-    Thread main = Thread.currentThread();
-    Thread hook = new Thread(() -> {
+    if (once) {
+      Agent.Round round = agent.runOnce();
+      return round.failures() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
+    }
+    java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       agent.stop(); // SIGTERM: finish the action in progress, which leaves its enrollment at a journaled step
       try {
-        main.join(120_000);
+        finished.await(120, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
-    }, "tokenroll-agent-stop");
-    Runtime.getRuntime().addShutdownHook(hook);
+    }, "tokenroll-agent-stop"));
     note("tokenroll agent: " + cfg.rules().size() + " rule(s), looking every " + cfg.scanInterval().toMillis()
         + " ms");
-    agent.run();
+    try {
+      agent.run();
+    } finally {
+      finished.countDown();
+    }
     return ExitCodes.OK;
   }
 }

@@ -50,6 +50,7 @@ final class ResumeCommand extends EnrollmentCommand {
       }
       if (pinSource != null) {
         e.pinSource = pinSource;
+        e.pinRefused = false; // a new source: the agent may try it
       }
       if (passwordSource != null) {
         e.login = e.login.withSecretSource(passwordSource);

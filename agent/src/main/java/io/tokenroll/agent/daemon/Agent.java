@@ -35,6 +35,11 @@ public final class Agent {
   private final Clock clock;
   private final Map<String, Instant> lookAgain = new HashMap<>();
   private final Map<String, Integer> polls = new HashMap<>();
+  /** Per rule and token: no new enrollment or renewal before this (one that failed to start backs off). */
+  private final Map<String, Instant> tokenBackoff = new HashMap<>();
+  private final java.util.Set<String> reported = new java.util.HashSet<>();
+  /** Rules and tokens whose PIN source the token refused: no new enrollment with it in this process. */
+  private final java.util.Set<String> pinRefusedTokens = new java.util.HashSet<>();
   private volatile boolean stopping;
 
   public Agent(AgentConfig config, FileJournal journal, Path stateDirectory, Consumer<String> log, Clock clock) {
@@ -47,21 +52,31 @@ public final class Agent {
         Duration.ofSeconds(60), true), log, EnrollmentService.Waiter.sleeping(clock));
   }
 
-  /** Runs every due action once: each rule's present tokens, each their due enrollment. Returns what it did. */
-  public List<String> runOnce() {
+  /** What one round did: a line per action, and how many of them failed. */
+  public record Round(List<String> actions, int failures) {
+  }
+
+  /** Runs every due action once: each rule's present tokens, each their due enrollment. */
+  public Round runOnce() {
     List<String> done = new ArrayList<>();
+    failures = 0;
     Instant now = clock.instant();
     List<Enrollment> all;
     try {
       all = journal.all();
     } catch (java.io.IOException e) {
       log.accept("cannot read the journal: " + e.getMessage());
-      return done;
+      return new Round(done, 1);
     }
+    // only unfinished, journaled enrollments are scheduled: the rest would be waited for forever
+    java.util.Set<String> unfinished = new java.util.HashSet<>();
+    all.stream().filter(e -> !e.state.isFinal()).forEach(e -> unfinished.add(e.id));
+    lookAgain.keySet().retainAll(unfinished);
+    polls.keySet().removeIf(id -> !unfinished.contains(id) && !id.contains("|"));
     for (AgentConfig.Rule rule : config.rules()) {
       for (TokenInfo token : present(rule)) {
         if (stopping) {
-          return done;
+          return new Round(done, failures);
         }
         RulePlan plan = RulePlan.of(rule, token, all, now);
         String what = act(rule, token, plan, now);
@@ -71,16 +86,19 @@ public final class Agent {
         }
       }
     }
-    return done;
+    return new Round(done, failures);
   }
+
+  private int failures;
 
   /** Rounds until {@link #stop()}: every scan interval, or sooner when an enrollment's time comes. */
   public void run() throws InterruptedException {
     while (!stopping) {
       runOnce();
-      Instant next = clock.instant().plus(config.scanInterval());
+      Instant now = clock.instant();
+      Instant next = now.plus(config.scanInterval());
       for (Instant t : lookAgain.values()) {
-        next = t.isBefore(next) ? t : next;
+        next = t.isAfter(now) && t.isBefore(next) ? t : next; // a time already past was acted on, or cannot be
       }
       long ms = Math.max(10, Duration.between(clock.instant(), next).toMillis());
       synchronized (this) {
@@ -103,20 +121,65 @@ public final class Agent {
     try {
       if (plan instanceof RulePlan.Resume r) {
         Enrollment e = journal.get(r.enrollment().id).orElse(r.enrollment());
-        return due(e, now) ? report(rule, token, "resumed", schedule(e, service.runOnce(e, true), now)) : null;
+        if (e.pinRefused) { // never the same wrong PIN twice: a person gives another source (resume --pin-source)
+          return reported.add(e.id + "|pin") ? "rule " + rule.name() + ", token '" + token.label() + "': enrollment "
+              + e.id + " waits for a PIN the token accepts; 'tokenroll resume " + e.id + " --pin-source …'" : null;
+        }
+        if (!due(e, now)) {
+          return null;
+        }
+        try {
+          return report(rule, token, "resumed", schedule(e, service.runOnce(e, true), now));
+        } catch (Exception failed) {
+          lookAgain.put(e.id, now.plus(poll(e.id))); // a resume that fails is not tried again every round
+          throw failed;
+        }
       }
-      if (plan instanceof RulePlan.Enroll) {
-        Enrollment e = RuleEnrollments.create(config, rule, token);
-        return report(rule, token, "enrolled", schedule(e, service.runOnce(e, false), now));
+      if (plan instanceof RulePlan.Attention a) {
+        return reported.add(a.last().id) ? "rule " + rule.name() + ", token '" + token.label() + "': enrollment "
+            + a.last().id + " ended " + a.last().state + (a.last().lastError == null ? "" : " (" + a.last().lastError
+            + ")") + "; not enrolling again by itself — see 'tokenroll status " + a.last().id + "'" : null;
       }
-      if (plan instanceof RulePlan.Renew rn) {
-        Enrollment e = Enrollment.followUp(rn.current(), "Renew");
-        e.pinSource = rule.pinSource();
-        journal.store(e);
-        return report(rule, token, "renewed", schedule(e, service.runOnce(e, false), now));
+      boolean starts = plan instanceof RulePlan.Enroll || plan instanceof RulePlan.Renew;
+      if (!starts) {
+        return null; // nothing to do: a current certificate, not yet due
       }
-      return null; // nothing to do: a current certificate, not yet due
+      String key = rule.name() + "|" + token.label() + "|" + token.serial();
+      if (pinRefusedTokens.contains(key)) {
+        return null; // the rule's PIN source was refused; said once, tried again only after a restart
+      }
+      Instant notBefore = tokenBackoff.get(key);
+      if (notBefore != null && now.isBefore(notBefore)) {
+        return null;
+      }
+      Step step;
+      try {
+        Enrollment e;
+        if (plan instanceof RulePlan.Renew rn) {
+          e = Enrollment.followUp(rn.current(), "Renew");
+          e.pinSource = rule.pinSource();
+          journal.store(e);
+        } else {
+          e = RuleEnrollments.create(config, rule, token);
+        }
+        step = schedule(e, service.runOnce(e, false), now);
+      } catch (Exception failed) {
+        tokenBackoff.put(key, now.plus(poll(key))); // a start that fails is not tried again every round
+        throw failed;
+      }
+      boolean journaled = journal.get(step.enrollment().id).isPresent();
+      if (step.cause() instanceof io.tokenroll.pkcs11.TokenException te
+          && io.tokenroll.agent.enroll.TokenFailures.refusesPin(te)) {
+        pinRefusedTokens.add(key);
+      }
+      if (journaled && (step.wake() == Step.Wake.DONE || step.wake() == Step.Wake.PARKED)) {
+        tokenBackoff.remove(key); // the journaled enrollment carries its own schedule from here
+      } else if (step.wake() != Step.Wake.DONE) {
+        tokenBackoff.put(key, now.plus(step.waiting() == Waiting.PIN_NEEDED ? config.pollCeiling() : poll(key)));
+      }
+      return report(rule, token, plan instanceof RulePlan.Renew ? "renewed" : "enrolled", step);
     } catch (Exception e) { // one token's failure never stops the others
+      failures++;
       return "rule " + rule.name() + ", token '" + token.label() + "': " + e.getMessage();
     }
   }
@@ -134,7 +197,10 @@ public final class Agent {
   }
 
   /** Decides when to look at an enrollment again, from how its run stopped. */
-  private Step schedule(Enrollment e, Step step, Instant now) {
+  private Step schedule(Enrollment e, Step step, Instant now) throws java.io.IOException {
+    if (journal.get(e.id).isEmpty()) {
+      return step; // nothing journaled (refused before the server heard of it): the token's backoff applies
+    }
     switch (step.wake()) {
       case DONE -> {
         lookAgain.remove(e.id);

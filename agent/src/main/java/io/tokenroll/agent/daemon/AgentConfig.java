@@ -50,7 +50,20 @@ public record AgentConfig(Server server, List<Rule> rules, Duration scanInterval
     if (rules == null || rules.isEmpty()) {
       throw new IllegalArgumentException("the configuration has no rules: nothing to look after");
     }
+    ServerLogin login = server.login();
+    if ((login.method() == ServerLogin.Method.BASIC || login.method() == ServerLogin.Method.BEARER)
+        && login.secretSource() == null) {
+      throw new IllegalArgumentException("server.login: " + login.method() + " needs secretSource (file:<path> or "
+          + "env:<VARIABLE>)");
+    }
+    java.util.Set<String> names = new java.util.HashSet<>();
     for (Rule r : rules) {
+      if (r == null) {
+        throw new IllegalArgumentException("rules: an empty rule");
+      }
+      if (r.name() != null && !names.add(r.name())) {
+        throw new IllegalArgumentException("rules: two rules are named " + r.name());
+      }
       if (r.name() == null || r.module() == null || r.match() == null || r.template() == null
           || r.pinSource() == null) {
         throw new IllegalArgumentException("rule " + r.name() + " needs name, module, match, template and "
@@ -102,7 +115,8 @@ public record AgentConfig(Server server, List<Rule> rules, Duration scanInterval
       return json.readValue(bytes, AgentConfig.class);
     } catch (com.fasterxml.jackson.databind.JsonMappingException e) {
       Throwable cause = e.getCause() instanceof IllegalArgumentException iae ? iae : e;
-      throw new IOException(file + ": " + (cause == e ? e.getOriginalMessage() : cause.getMessage()));
+      String where = e.getPath().isEmpty() ? "" : e.getPathReference().replaceAll(".*AgentConfig", "") + ": ";
+      throw new IOException(file + ": " + where + (cause == e ? e.getOriginalMessage() : cause.getMessage()));
     }
   }
 }

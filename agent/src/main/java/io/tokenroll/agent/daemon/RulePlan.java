@@ -28,6 +28,14 @@ public sealed interface RulePlan {
   record Nothing(Instant renewalDue) implements RulePlan {
   }
 
+  /**
+   * The token's last enrollment for the template ended without a certificate (denied, canceled, abandoned), or
+   * retired the card: a person must look, so the agent does not ask again by itself — it would be denied again,
+   * fail the same way, or undo the retirement.
+   */
+  record Attention(Enrollment last) implements RulePlan {
+  }
+
   static RulePlan of(AgentConfig.Rule rule, TokenInfo token, List<Enrollment> journal, Instant now) {
     List<Enrollment> mine = journal.stream().filter(e -> isFor(rule, token, e)).toList();
     Optional<Enrollment> unfinished = mine.stream().filter(e -> !e.state.isFinal())
@@ -38,6 +46,10 @@ public sealed interface RulePlan {
     Optional<Enrollment> current = mine.stream()
         .filter(e -> e.state == EnrollmentState.COMPLETED && e.supersededBy == null && !e.workflow.equals("Retire"))
         .max(Comparator.comparing(e -> e.created));
+    Optional<Enrollment> last = mine.stream().max(Comparator.comparing(e -> e.created));
+    if (last.isPresent() && (last.get().state != EnrollmentState.COMPLETED || last.get().workflow.equals("Retire"))) {
+      return new Attention(last.get()); // its last word was no certificate, or a retired card: not without a person
+    }
     if (current.isEmpty()) {
       return new Enroll();
     }
@@ -45,13 +57,23 @@ public sealed interface RulePlan {
     return due != null && !now.isBefore(due) ? new Renew(current.get()) : new Nothing(due);
   }
 
-  /** When the rule's renewal window opens for this enrollment: its own, or the journaled default. */
+  /**
+   * When the rule's renewal window opens for this enrollment: {@code renewBefore} the first expiry of its own
+   * certificates, but never in the first half of their lifetime — a window longer than that would renew a fresh
+   * certificate again at once, round after round; without a window, the journaled default.
+   */
   static Instant renewalDue(AgentConfig.Rule rule, Enrollment e) {
     if (rule.renewBefore() == null) {
       return e.renewAfter;
     }
-    return e.outcomes.stream().filter(o -> "INSTALLED".equals(o.result) && o.keyIndex != null && o.notAfter != null)
-        .map(o -> o.notAfter).min(Instant::compareTo).map(t -> t.minus(rule.renewBefore())).orElse(e.renewAfter);
+    return e.outcomes.stream().filter(o -> "INSTALLED".equals(o.result) && o.keyIndex != null && o.notAfter != null
+            && o.notBefore != null)
+        .map(o -> {
+          Instant window = o.notAfter.minus(rule.renewBefore());
+          Instant half = o.notBefore.plus(java.time.Duration.between(o.notBefore, o.notAfter).dividedBy(2));
+          return window.isAfter(half) ? window : half;
+        })
+        .min(Instant::compareTo).orElse(e.renewAfter);
   }
 
   /** Whether an enrollment is this rule's, on this token. */
@@ -62,6 +84,6 @@ public sealed interface RulePlan {
         && (e.tokenSerial == null || Objects.equals(e.tokenSerial, token.serial()));
     boolean sameTemplate = rule.template().equalsIgnoreCase(e.template)
         || e.templateUuid != null && rule.template().equalsIgnoreCase(e.templateUuid.toString());
-    return sameModule && sameToken && sameTemplate && !"Retire".equals(e.workflow);
+    return sameModule && sameToken && sameTemplate;
   }
 }

@@ -89,6 +89,8 @@ public final class Enrollment {
   public Waiting waiting;
   /** A backing-off enrollment runs again no sooner than this; null when it is not backing off. */
   public Instant notBefore;
+  /** The token refused the journaled PIN source's PIN (wrong or locked): nothing tries it again by itself. */
+  public boolean pinRefused;
   public String lastError;
   public int attempts;
 

@@ -45,6 +45,15 @@ public final class EnrollmentRunner {
     return start(e);
   }
 
+  /**
+   * Goes on with an enrollment that was backing off (its journaled {@code notBefore} has come): the tries already
+   * spent count, so a scheduler's runs reach STUCK after the budget as one long run would.
+   */
+  public Step resumeBackingOff(Enrollment e) throws IOException, TokenException, EnrollmentException {
+    e.state = e.state.onRestart();
+    return run(e);
+  }
+
   /** Starts a run with the whole retry budget: every run of a command gets all its tries. */
   public Step start(Enrollment e) throws IOException, TokenException, EnrollmentException {
     e.attempts = 0;
@@ -114,14 +123,17 @@ public final class EnrollmentRunner {
         Waiting waiting = TokenFailures.waitsFor(ex);
         if (waiting != null) { // the token or a PIN will be back: park, journaled, until then
           e.waiting = waiting;
+          e.pinRefused = TokenFailures.refusesPin(ex);
           boolean kept = keep(e, ex.getMessage());
           return Step.parked(e, waiting, ex.getMessage() + (kept ? " (enrollment " + e.id + " waits for "
               + (waiting == Waiting.TOKEN_ABSENT ? "the token" : "a PIN") + "; 'tokenroll resume " + e.id
               + "' goes on)" : ""), ex);
         }
+        e.waiting = null;
         keep(e, ex.getMessage());
         throw ex;
       } catch (EnrollmentException | RuntimeException ex) {
+        e.waiting = null;
         keep(e, ex.getMessage());
         throw ex;
       }

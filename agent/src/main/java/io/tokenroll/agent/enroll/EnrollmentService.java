@@ -97,7 +97,8 @@ public final class EnrollmentService {
         if (logsInFirst(e, ctx)) {
           ctx.token().session(); // a wrong PIN stops here, before anything reaches the server
         }
-        Step step = resume ? ctx.runner().resume(e) : ctx.runner().start(e);
+        Step step = !resume ? ctx.runner().start(e)
+            : !waitOutBackoff && e.notBefore != null ? ctx.runner().resumeBackingOff(e) : ctx.runner().resume(e);
         while (waitOutBackoff && step.wake() == Step.Wake.BACKING_OFF) {
           progress.accept(step.message());
           waiter.until(step.notBefore());
@@ -110,7 +111,12 @@ public final class EnrollmentService {
             + " is kept — 'tokenroll resume " + e.id + "' goes on");
       } catch (TokenException ex) {
         Waiting waiting = TokenFailures.waitsFor(ex);
-        if (waiting != null) { // the login before the run: the same parking as within it
+        if (waiting != null) { // the login before the run: the same parking as within it, journaled alike
+          e.waiting = waiting;
+          e.pinRefused = TokenFailures.refusesPin(ex);
+          if (journal.get(e.id).isPresent()) {
+            journal.store(e);
+          }
           return Step.parked(e, waiting, ex.getMessage(), ex);
         }
         throw ex;

@@ -57,13 +57,19 @@ public final class TokenFailures {
 
   /**
    * What a transient failure waits for, when it is something outside that will change: the token coming back, a
-   * PIN that can be had; null for the rest (kept as they are, for resume or abandon).
+   * PIN that can be had or a right one (a wrong or locked PIN waits for a person); null for the rest (kept as
+   * they are, for resume or abandon).
    */
   public static Waiting waitsFor(TokenException e) {
     if (e instanceof io.tokenroll.pkcs11.TokenNotFoundException || e.ckr() != null && ABSENT.contains(e.ckr())) {
       return Waiting.TOKEN_ABSENT;
     }
-    return e instanceof io.tokenroll.pkcs11.PinUnavailableException ? Waiting.PIN_NEEDED : null;
+    return e instanceof io.tokenroll.pkcs11.PinUnavailableException || refusesPin(e) ? Waiting.PIN_NEEDED : null;
+  }
+
+  /** A PIN the token refused (wrong, or locked): never tried again by itself — cards lock. */
+  public static boolean refusesPin(TokenException e) {
+    return e instanceof PinIncorrectException || e instanceof PinLockedException;
   }
 
   /** For a permanent failure: what the token refused (its message names the step, the CKR and why) and what to do. */
