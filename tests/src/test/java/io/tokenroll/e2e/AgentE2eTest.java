@@ -99,6 +99,44 @@ class AgentE2eTest {
     }
   }
 
+  /**
+   * A server that drops every connection for three seconds: the agent backs off (a few requests, not thousands —
+   * the count is of requests that reached the server), then enrolls once the server answers again.
+   */
+  @Test
+  void aServerDown_isBackedOffFrom_thenTheTokenIsEnrolled() throws Exception {
+    try (Stack s = new Stack("agent-outage")) {
+      AgentConfig cfg = AgentConfig.read(config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC",
+          ""));
+      s.server.faults().dropConnection("*", ".*", 100_000);
+      Agent agent = new Agent(cfg, new FileJournal(s.state.resolve("enrollments")), s.state, m -> { },
+          Clock.systemUTC());
+      Thread running = new Thread(() -> {
+        try {
+          agent.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "agent-outage");
+      running.start();
+      try {
+        Thread.sleep(3000);
+        int requests = 100_000 - s.server.faults().remaining();
+        assertTrue(requests >= 2 && requests <= 15, "backed off: " + requests + " requests in 3 s");
+        s.server.faults().clear();
+        Optional<Enrollment> done = Optional.empty();
+        for (int i = 0; i < 300 && done.isEmpty(); i++) {
+          Thread.sleep(100);
+          done = journal(s).stream().filter(e -> e.state == EnrollmentState.COMPLETED).findFirst();
+        }
+        assertTrue(done.isPresent(), "enrolled once the server was back");
+      } finally {
+        agent.stop();
+        running.join(30_000);
+      }
+    }
+  }
+
   /** A PIN the token refuses is tried once, never again by the agent: cards lock after a few wrong tries. */
   @Test
   void aWrongPin_isTriedOnce_andNotEveryRound() throws Exception {
