@@ -43,6 +43,7 @@ class SecretLeakTest {
 
       List<String> secrets = List.of(Backends.readSecret(s.token.userPinFile()), Backends.readSecret(s.token.soPinFile()),
           "97531864", "86421357", Backends.readSecret(s.password));
+      assertTrue(Files.exists(s.state.resolve("audit.log")), "the audit log is among the files searched");
       try (Stream<Path> files = Files.walk(s.state)) {
         for (Path f : files.filter(Files::isRegularFile).toList()) {
           said.add(f + ":\n" + Files.readString(f));

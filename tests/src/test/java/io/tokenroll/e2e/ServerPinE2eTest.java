@@ -61,6 +61,15 @@ class ServerPinE2eTest {
       Enrollment e = journaled(s);
       assertTrue(e.pinChanged);
       assertEquals("file:" + pinFile, e.pinSource, "later runs read the PIN where the user keeps it");
+      // the audit log: what was done to the token, by which enrollment — never with what
+      Path audit = s.state.resolve("audit.log");
+      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(audit)));
+      List<String> events = Files.readAllLines(audit).stream()
+          .map(l -> l.replaceAll(".*\"event\":\"([A-Z_]+)\".*", "$1")).toList();
+      assertEquals(List.of("USER_PIN_CHANGED", "KEY_GENERATED", "KEY_ID_CHANGED", "CERTIFICATE_STORED"),
+          events.stream().distinct().toList(), "in this order (CA certificates add CERTIFICATE_STORED lines)");
+      assertTrue(Files.readString(audit).contains(e.id), "each line names the enrollment");
+      assertFalse(Files.readString(audit).contains(pin), "never the PIN");
       assertNotEquals(pin, Backends.readSecret(s.token.userPinFile()), "the old PIN is gone from the token");
     }
   }

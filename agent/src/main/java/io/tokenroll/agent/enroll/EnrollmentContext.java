@@ -60,7 +60,7 @@ public final class EnrollmentContext implements AutoCloseable {
         throw new io.tokenroll.pkcs11.TokenException("cannot fetch the card's PIN from the server: "
             + ex.getMessage());
       }
-    });
+    }).audited(io.tokenroll.agent.journal.AuditLog.besides(journal.directory()));
     IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
         : new IssuerTrust(anchors(e.issuerTrustFile), true);
     EnrollmentMachine machine;

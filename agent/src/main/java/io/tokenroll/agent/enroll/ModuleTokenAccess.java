@@ -17,6 +17,7 @@ public final class ModuleTokenAccess implements TokenAccess {
   private TokenSession user;
   private TokenSession anonymous;
   private final PinSource serverPin;
+  private io.tokenroll.agent.journal.AuditLog audit;
 
   public ModuleTokenAccess(Enrollment e, Path lockDir) {
     this(e, lockDir, null);
@@ -37,6 +38,16 @@ public final class ModuleTokenAccess implements TokenAccess {
     return module;
   }
 
+  /** Every change this access makes to the token is written to {@code audit} (see {@link AuditedSession}). */
+  public ModuleTokenAccess audited(io.tokenroll.agent.journal.AuditLog audit) {
+    this.audit = audit;
+    return this;
+  }
+
+  private TokenSession audited(TokenSession session) {
+    return audit == null ? session : new AuditedSession(session, audit, e.id);
+  }
+
   public Pkcs11Uri uri() {
     Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:").withPathAttribute("token", e.tokenLabel);
     return e.tokenSerial == null || e.tokenSerial.isBlank() ? uri : uri.withPathAttribute("serial", e.tokenSerial);
@@ -48,8 +59,8 @@ public final class ModuleTokenAccess implements TokenAccess {
       if (e.pinSource == null) {
         throw new TokenException("no PIN source is recorded for this enrollment; resume it with --pin-source");
       }
-      user = module().open(uri(), ServerPins.FROM_SERVER.equals(e.pinSource) && serverPin != null ? serverPin
-          : PinSource.parse(e.pinSource));
+      user = audited(module().open(uri(), ServerPins.FROM_SERVER.equals(e.pinSource) && serverPin != null
+          ? serverPin : PinSource.parse(e.pinSource)));
     }
     return user;
   }
@@ -57,7 +68,7 @@ public final class ModuleTokenAccess implements TokenAccess {
   @Override
   public TokenSession anonymousSession() throws TokenException {
     if (anonymous == null) {
-      anonymous = module().open(uri());
+      anonymous = audited(module().open(uri()));
     }
     return anonymous;
   }
