@@ -64,6 +64,19 @@ class HostileInputTest {
         "profiletemplateuuid", BuiltInTemplates.SOFTWARE_USER.toString(), "comment", "")), "not enabled");
   }
 
+  /** A client's X-Correlation-ID (tokenroll sends its enrollment id) is the one an error answer quotes. */
+  @Test
+  void theClientsCorrelationId_isTheOneQuoted() throws Exception {
+    var r = alice.send("POST", TestClient.API + "requests", "application/json",
+        "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8),
+        Map.of("X-Correlation-ID", "20261204T120000-abcdef12"));
+    assertEquals(400, r.statusCode());
+    assertTrue(TestClient.text(r).contains("20261204T120000-abcdef12"), TestClient.text(r));
+    var odd = alice.send("POST", TestClient.API + "requests", "application/json",
+        "{not json".getBytes(java.nio.charset.StandardCharsets.UTF_8), Map.of("X-Correlation-ID", "<script>"));
+    assertFalse(TestClient.text(odd).contains("<script>"), "only a plausible id is taken");
+  }
+
   @Test
   void brokenBase64() throws Exception {
     UUID id = Flows.enroll(alice, BuiltInTemplates.SMART_CARD_LOGON);

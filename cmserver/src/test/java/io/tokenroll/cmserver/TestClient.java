@@ -41,9 +41,15 @@ final class TestClient {
   }
 
   HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body) throws IOException {
+    return send(method, path, contentType, body, java.util.Map.of());
+  }
+
+  HttpResponse<byte[]> send(String method, String path, String contentType, byte[] body,
+                            java.util.Map<String, String> headers) throws IOException {
     HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofByteArray(body));
+    headers.forEach(b::header);
     if (authorization != null) {
       b.header("Authorization", authorization);
     }

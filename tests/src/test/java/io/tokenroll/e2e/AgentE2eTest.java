@@ -85,6 +85,22 @@ class AgentE2eTest {
   }
 
   @Test
+  void jsonLogLines_carryTheEnrollmentId() throws Exception {
+    try (Stack s = stack.fresh("agent-json")) {
+      Path cfg = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC", "");
+      Cli run = s.cli("agent", "--config", cfg.toString(), "--once", "--log-format", "json");
+      assertEquals(0, run.exitCode(), run.toString());
+      String id = journal(s).get(0).id;
+      var line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.err().lines()
+          .filter(l -> l.contains("enrolled")).findFirst().orElseThrow());
+      assertEquals(id, line.get("enrollment").asText());
+      assertEquals("logon", line.get("rule").asText());
+      assertEquals(s.token.label(), line.get("token").asText());
+      assertTrue(line.get("message").asText().contains("COMPLETED"), line.toString());
+    }
+  }
+
+  @Test
   void aPendingRequest_isFinishedOnceApproved() throws Exception {
     try (Stack s = stack.fresh("agent-approval")) {
       Path cfg = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon with Approval", "");
@@ -161,8 +177,8 @@ class AgentE2eTest {
       Path pin = Backends.pinFile(s.dir, "new.pin", 6);
       AgentConfig cfg = AgentConfig.read(config(s, label, pin, "Smart Card Logon EC", ""));
       List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
-      Agent agent = new Agent(cfg, new FileJournal(s.state.resolve("enrollments")), s.state, log::add,
-          Clock.systemUTC());
+      Agent agent = new Agent(cfg, new FileJournal(s.state.resolve("enrollments")), s.state,
+          l -> log.add(l.text()), Clock.systemUTC());
       Thread running = new Thread(() -> {
         try {
           agent.run();

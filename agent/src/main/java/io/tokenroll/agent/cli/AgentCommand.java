@@ -25,6 +25,33 @@ final class AgentCommand extends BaseCommand {
   @Option(names = "--once", description = "Run every due action once and exit (cron, tests).")
   boolean once;
 
+  @Option(names = "--log-format", paramLabel = "<human|json>", defaultValue = "human",
+      description = "Log lines for people (default), or JSON lines with time, rule, token and the enrollment id "
+          + "(the correlation id the server sees too).")
+  String logFormat;
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private void log(Agent.LogLine line) {
+    if (!"json".equals(logFormat)) {
+      note(line.text());
+      return;
+    }
+    var node = JSON.createObjectNode();
+    node.put("time", java.time.Instant.now().toString());
+    node.put("rule", line.rule());
+    node.put("token", line.token());
+    node.put("enrollment", line.enrollment());
+    node.put("message", line.message());
+    try {
+      var err = spec.commandLine().getErr();
+      err.println(JSON.writeValueAsString(node)); // Jackson escapes every control character
+      err.flush();
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      note(line.text());
+    }
+  }
+
   @Override
   protected int run() throws Exception {
     AgentConfig cfg;
@@ -33,7 +60,10 @@ final class AgentCommand extends BaseCommand {
     } catch (java.io.IOException | IllegalArgumentException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, "--config " + config + ": " + e.getMessage());
     }
-    Agent agent = new Agent(cfg, state.journal(), state.directory(), this::note, Clock.systemUTC());
+    if (!logFormat.equals("human") && !logFormat.equals("json")) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--log-format must be human or json");
+    }
+    Agent agent = new Agent(cfg, state.journal(), state.directory(), this::log, Clock.systemUTC());
     boolean prompts = cfg.rules().stream().anyMatch(r -> r.pinSource().equals("prompt"))
         || "prompt".equals(cfg.server().login().secretSource());
     if (prompts && System.console() == null) {

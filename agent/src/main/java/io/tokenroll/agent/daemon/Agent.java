@@ -31,7 +31,9 @@ public final class Agent {
   private final AgentConfig config;
   private final FileJournal journal;
   private final EnrollmentService service;
-  private final Consumer<String> log;
+  private final Consumer<LogLine> log;
+  /** The enrollment being run, so that progress lines from inside the run carry its id. */
+  private volatile String current;
   private final Clock clock;
   private final Map<String, Instant> lookAgain = new HashMap<>();
   private final Map<String, Integer> polls = new HashMap<>();
@@ -42,14 +44,25 @@ public final class Agent {
   private final java.util.Set<String> pinRefusedTokens = new java.util.HashSet<>();
   private volatile boolean stopping;
 
-  public Agent(AgentConfig config, FileJournal journal, Path stateDirectory, Consumer<String> log, Clock clock) {
+  /**
+   * One line of the agent's log: what happened, and to which rule, token and enrollment — the enrollment id is
+   * the correlation id the server sees too (in the request's comment and an X-Correlation-ID header).
+   */
+  public record LogLine(String rule, String token, String enrollment, String message) {
+    public String text() {
+      return (rule == null ? "" : "rule " + rule + ", token '" + token + "': ") + message;
+    }
+  }
+
+  public Agent(AgentConfig config, FileJournal journal, Path stateDirectory, Consumer<LogLine> log, Clock clock) {
     this.config = config;
     this.journal = journal;
     this.log = log;
     this.clock = clock;
     this.service = new EnrollmentService(journal, stateDirectory, new EnrollmentService.Settings(
         new io.tokenroll.agent.http.RetryPolicy(config.retries(), Duration.ofSeconds(1), config.pollCeiling()),
-        Duration.ofSeconds(60), true), log, EnrollmentService.Waiter.sleeping(clock));
+        Duration.ofSeconds(60), true), m -> log.accept(new LogLine(null, null, current, m)),
+        EnrollmentService.Waiter.sleeping(clock));
   }
 
   /** What one round did: a line per action, and how many of them failed. */
@@ -65,7 +78,7 @@ public final class Agent {
     try {
       all = journal.all();
     } catch (java.io.IOException e) {
-      log.accept("cannot read the journal: " + e.getMessage());
+      log.accept(new LogLine(null, null, null, "cannot read the journal: " + e.getMessage()));
       return new Round(done, 1);
     }
     // only unfinished, journaled enrollments are scheduled: the rest would be waited for forever
@@ -79,9 +92,10 @@ public final class Agent {
           return new Round(done, failures);
         }
         RulePlan plan = RulePlan.of(rule, token, all, now);
-        String what = act(rule, token, plan, now);
+        LogLine what = act(rule, token, plan, now);
+        current = null;
         if (what != null) {
-          done.add(what);
+          done.add(what.text());
           log.accept(what);
         }
       }
@@ -117,18 +131,19 @@ public final class Agent {
     }
   }
 
-  private String act(AgentConfig.Rule rule, TokenInfo token, RulePlan plan, Instant now) {
+  private LogLine act(AgentConfig.Rule rule, TokenInfo token, RulePlan plan, Instant now) {
     try {
       if (plan instanceof RulePlan.Resume r) {
         Enrollment e = journal.get(r.enrollment().id).orElse(r.enrollment());
         if (e.pinRefused) { // never the same wrong PIN twice: a person gives another source (resume --pin-source)
-          return reported.add(e.id + "|pin") ? "rule " + rule.name() + ", token '" + token.label() + "': enrollment "
-              + e.id + " waits for a PIN the token accepts; 'tokenroll resume " + e.id + " --pin-source …'" : null;
+          return reported.add(e.id + "|pin") ? line(rule, token, e.id, "enrollment " + e.id + " waits for a PIN the "
+              + "token accepts; 'tokenroll resume " + e.id + " --pin-source …'") : null;
         }
         if (!due(e, now)) {
           return null;
         }
         try {
+          current = e.id;
           return report(rule, token, "resumed", schedule(e, service.runOnce(e, true), now));
         } catch (Exception failed) {
           lookAgain.put(e.id, now.plus(poll(e.id))); // a resume that fails is not tried again every round
@@ -136,9 +151,9 @@ public final class Agent {
         }
       }
       if (plan instanceof RulePlan.Attention a) {
-        return reported.add(a.last().id) ? "rule " + rule.name() + ", token '" + token.label() + "': enrollment "
-            + a.last().id + " ended " + a.last().state + (a.last().lastError == null ? "" : " (" + a.last().lastError
-            + ")") + "; not enrolling again by itself — see 'tokenroll status " + a.last().id + "'" : null;
+        return reported.add(a.last().id) ? line(rule, token, a.last().id, "enrollment " + a.last().id + " ended "
+            + a.last().state + (a.last().lastError == null ? "" : " (" + a.last().lastError + ")")
+            + "; not enrolling again by itself — see 'tokenroll status " + a.last().id + "'") : null;
       }
       boolean starts = plan instanceof RulePlan.Enroll || plan instanceof RulePlan.Renew;
       if (!starts) {
@@ -162,6 +177,7 @@ public final class Agent {
         } else {
           e = RuleEnrollments.create(config, rule, token);
         }
+        current = e.id;
         step = schedule(e, service.runOnce(e, false), now);
       } catch (Exception failed) {
         tokenBackoff.put(key, now.plus(poll(key))); // a start that fails is not tried again every round
@@ -180,14 +196,18 @@ public final class Agent {
       return report(rule, token, plan instanceof RulePlan.Renew ? "renewed" : "enrolled", step);
     } catch (Exception e) { // one token's failure never stops the others
       failures++;
-      return "rule " + rule.name() + ", token '" + token.label() + "': " + e.getMessage();
+      return line(rule, token, current, e.getMessage());
     }
   }
 
-  private static String report(AgentConfig.Rule rule, TokenInfo token, String verb, Step step) {
+  private static LogLine report(AgentConfig.Rule rule, TokenInfo token, String verb, Step step) {
     Enrollment e = step.enrollment();
-    return "rule " + rule.name() + ", token '" + token.label() + "': " + verb + " → enrollment " + e.id + " "
-        + e.state + (step.message() == null ? "" : " (" + step.message() + ")");
+    return line(rule, token, e.id, verb + " → enrollment " + e.id + " " + e.state
+        + (step.message() == null ? "" : " (" + step.message() + ")"));
+  }
+
+  private static LogLine line(AgentConfig.Rule rule, TokenInfo token, String enrollment, String message) {
+    return new LogLine(rule.name(), token.label(), enrollment, message);
   }
 
   /** Whether an enrollment's time has come: its journaled backoff, and the agent's own polling interval. */
@@ -231,7 +251,8 @@ public final class Agent {
       return module.tokens().stream().filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && match.matches(t))
           .toList();
     } catch (TokenException e) {
-      log.accept("rule " + rule.name() + ": cannot list the tokens of " + rule.module() + ": " + e.getMessage());
+      log.accept(new LogLine(rule.name(), null, null, "cannot list the tokens of " + rule.module() + ": "
+          + e.getMessage()));
       return List.of();
     }
   }

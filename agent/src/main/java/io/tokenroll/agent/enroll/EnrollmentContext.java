@@ -73,8 +73,9 @@ public final class EnrollmentContext implements AutoCloseable {
           credentials, once, timeout, MAX_ANSWER));
       machine = EnrollmentMachine.certsrv(journal, ca, token, trust, writeCas, progress);
     } else {
+      // the enrollment id is the correlation id: in the request's comment, in this header, in the agent's log
       this.cm = new MimCmClient(new HttpTransport(URI.create(e.server), tls, credentials, once, timeout,
-          MAX_ANSWER));
+          MAX_ANSWER, java.util.Map.of("X-Correlation-ID", e.id)));
       cmRef[0] = cm;
       machine = EnrollmentMachine.mimCm(journal, cm, token, trust, writeCas, progress);
     }

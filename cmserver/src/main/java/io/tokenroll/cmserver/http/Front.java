@@ -24,8 +24,8 @@ import java.util.logging.Logger;
 /**
  * The one handler behind the HTTP(S) server: reads the request within the size limit, applies an armed fault,
  * picks the application by path prefix, authenticates, calls it, and turns refusals and failures into that
- * application's error format. Unexpected failures are logged with a correlation id, which is also the only detail
- * the client sees: never a stack trace.
+ * application's error format. Unexpected failures are logged with a correlation id — the client's X-Correlation-ID
+ * when it sends one — which is also the only detail the client sees: never a stack trace.
  */
 public final class Front implements HttpHandler {
   private static final Logger LOG = Logger.getLogger(Front.class.getName());
@@ -49,7 +49,7 @@ public final class Front implements HttpHandler {
 
   @Override
   public void handle(HttpExchange ex) throws IOException {
-    CorrelationId correlationId = new CorrelationId();
+    CorrelationId correlationId = new CorrelationId(ex.getRequestHeaders().getFirst("X-Correlation-ID"));
     try (ex) {
       String method = ex.getRequestMethod();
       String path = ex.getRequestURI().getPath();
@@ -147,6 +147,13 @@ public final class Front implements HttpHandler {
   /** A request's correlation id, made when an error answer or a log line first needs it (most requests never do). */
   private static final class CorrelationId {
     private String id;
+
+    /** The client's own id when it sends a plausible one (tokenroll sends its enrollment id), so both logs agree. */
+    CorrelationId(String fromClient) {
+      if (fromClient != null && fromClient.matches("[A-Za-z0-9._-]{1,64}")) {
+        id = fromClient;
+      }
+    }
 
     String get() {
       if (id == null) {
