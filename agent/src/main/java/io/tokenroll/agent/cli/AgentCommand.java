@@ -2,6 +2,7 @@ package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.daemon.Agent;
 import io.tokenroll.agent.daemon.AgentConfig;
+import io.tokenroll.agent.daemon.CardReaders;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Command;
@@ -70,6 +71,14 @@ final class AgentCommand extends BaseCommand {
       throw new CliException(ExitCodes.INVALID_INPUT, "--config " + config + ": a source is 'prompt', but there is "
           + "no terminal to ask on (a service has none): use file:<path> or env:<VARIABLE>");
     }
+    CardReaders readers = null;
+    if (cfg.rules().stream().anyMatch(r -> r.atr() != null)) { // card events only when a rule asks for a card
+      readers = CardReaders.start(agent::wake, m -> log(new Agent.LogLine(null, null, null, m)));
+      agent.watch(readers);
+      if (once) {
+        Thread.sleep(500); // the cards already in their readers, read once before the round
+      }
+    }
     if (once) {
       Agent.Round round = agent.runOnce();
       return round.failures() == 0 ? ExitCodes.OK : ExitCodes.FAILED;
@@ -88,6 +97,9 @@ final class AgentCommand extends BaseCommand {
     try {
       agent.run();
     } finally {
+      if (readers != null) {
+        readers.close();
+      }
       finished.countDown();
     }
     return ExitCodes.OK;

@@ -43,6 +43,8 @@ public final class Agent {
   /** Rules and tokens whose PIN source the token refused: no new enrollment with it in this process. */
   private final java.util.Set<String> pinRefusedTokens = new java.util.HashSet<>();
   private volatile boolean stopping;
+  private volatile CardReaders cards;
+  private volatile boolean woken;
 
   /**
    * One line of the agent's log: what happened, and to which rule, token and enrollment — the enrollment id is
@@ -116,10 +118,24 @@ public final class Agent {
       }
       long ms = Math.max(10, Duration.between(clock.instant(), next).toMillis());
       synchronized (this) {
-        if (!stopping) {
+        if (!stopping && !woken) {
           wait(ms);
         }
+        woken = false;
       }
+    }
+  }
+
+  /** Rules with an ATR apply only while such a card is in a reader; the agent looks the moment one comes or goes. */
+  public void watch(CardReaders readers) {
+    this.cards = readers;
+  }
+
+  /** Starts a round now (a card was inserted or removed). */
+  public void wake() {
+    synchronized (this) {
+      woken = true;
+      notifyAll();
     }
   }
 
@@ -244,6 +260,9 @@ public final class Agent {
 
   /** The initialised tokens the rule's module shows now that match its URI; none when the module fails. */
   private List<TokenInfo> present(AgentConfig.Rule rule) {
+    if (rule.atr() != null && (cards == null || !cards.anyMatches(rule.atrPattern()))) {
+      return List.of(); // the rule's card is not in a reader
+    }
     Pkcs11Uri match = Pkcs11Uri.parse(rule.match());
     // loaded for this look only: the last close finalises the library, so the next load sees tokens made since
     try (TokenModule module = rule.moduleArgs() == null ? TokenModule.load(Path.of(rule.module()))

@@ -35,9 +35,15 @@ public record AgentConfig(Server server, List<Rule> rules, Duration scanInterval
    * @param match       a PKCS#11 URI (RFC 7512) a token must match: {@code pkcs11:token=alice}, {@code model=…}
    * @param module      the PKCS#11 library that shows it
    * @param renewBefore renew this long before the certificates expire; null: when the journal says renewal is due
+   * @param atr         a regular expression over the upper-case hex ATR of a card in a PC/SC reader: the rule applies
+   *                    only while such a card is present (and runs the moment one is inserted); null: always
    */
   public record Rule(String name, String module, String moduleArgs, String match, String template,
-                     String pinSource, Duration renewBefore) {
+                     String pinSource, Duration renewBefore, String atr) {
+    /** The ATR pattern, or null. */
+    public java.util.regex.Pattern atrPattern() {
+      return atr == null ? null : java.util.regex.Pattern.compile(atr, java.util.regex.Pattern.CASE_INSENSITIVE);
+    }
   }
 
   public AgentConfig {
@@ -70,6 +76,14 @@ public record AgentConfig(Server server, List<Rule> rules, Duration scanInterval
             + "pinSource");
       }
       Pkcs11Uri.parse(r.match());
+      if (r.atr() != null) {
+        try {
+          r.atrPattern();
+        } catch (java.util.regex.PatternSyntaxException e) {
+          throw new IllegalArgumentException("rule " + r.name() + ": atr is not a regular expression: "
+              + e.getDescription());
+        }
+      }
       io.tokenroll.pkcs11.pin.PinSource.parse(r.pinSource());
       if (r.renewBefore() != null && (r.renewBefore().isNegative() || r.renewBefore().isZero())) {
         throw new IllegalArgumentException("rule " + r.name() + ": renewBefore must be positive");

@@ -19,7 +19,7 @@ class RulePlanTest {
   static final TokenInfo TOKEN = new TokenInfo(1, "slot", "alice", "0001", "SoftHSM project", "SoftHSM v2",
       Set.of(TokenInfo.Flag.TOKEN_INITIALIZED), null, null, List.of());
   static final AgentConfig.Rule RULE = new AgentConfig.Rule("logon", MODULE, null, "pkcs11:token=alice",
-      "Smart Card Logon", "file:/pin", null);
+      "Smart Card Logon", "file:/pin", null, null);
 
   static Enrollment enrollment(String workflow, EnrollmentState state, Instant created) {
     Enrollment e = Enrollment.create(workflow);
@@ -59,7 +59,7 @@ class RulePlanTest {
     assertInstanceOf(RulePlan.Nothing.class, RulePlan.of(RULE, TOKEN, List.of(current), NOW));
     assertInstanceOf(RulePlan.Renew.class, RulePlan.of(RULE, TOKEN, List.of(current), current.renewAfter));
     AgentConfig.Rule window = new AgentConfig.Rule("logon", MODULE, null, "pkcs11:token=alice", "Smart Card Logon",
-        "file:/pin", Duration.ofDays(300));
+        "file:/pin", Duration.ofDays(300), null);
     assertInstanceOf(RulePlan.Nothing.class, RulePlan.of(window, TOKEN, List.of(current), NOW),
         "a window longer than half the lifetime opens at half, not at once");
     assertInstanceOf(RulePlan.Renew.class, RulePlan.of(window, TOKEN, List.of(current),
