@@ -5,11 +5,13 @@ TOKENROLL_JAR="$TOKENROLL_HOME/dist/target/tokenroll.jar"
 
 # Debian packages. The demo needs SoftHSM2 (and OpenSC for pkcs11-tool); the tests also drive a TPM simulator
 # behind tpm2-pkcs11 and NSS's softoken, and an MIT KDC (one of them under libfaketime, for clock skew);
-# systemd-analyze verifies the agent's units; pcscd with the vsmartcard virtual reader and card gives card events.
+# systemd-analyze verifies the agent's units; pcscd with the vsmartcard virtual reader and card gives card events;
+# pinentry-tty, on a pseudo-terminal python3 opens, asks for a PIN.
 DEMO_PACKAGES="softhsm2 opensc openssl"
 TEST_PACKAGES="$DEMO_PACKAGES libnss3-tools swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtpm2-pkcs11-tools
   tpm2-abrmd libtss2-tcti-tabrmd0 dbus krb5-kdc krb5-admin-server krb5-user faketime systemd
-  pcscd libpcsclite1 vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard python3-pycryptodome"
+  pcscd libpcsclite1 vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard python3-pycryptodome pinentry-tty
+  python3"
 
 # require_packages PKG... : installs what is missing with apt-get when root, else prints the command and fails.
 require_packages() {

@@ -13,7 +13,8 @@ public interface PinSource {
 
   /**
    * Parses a pin-source spec: {@code file:<path>} (or a bare path, as in RFC 7512), {@code env:<VAR>},
-   * {@code prompt}, or {@code pinpad}.
+   * {@code prompt}, {@code pinentry} (or {@code pinentry:<program>}: a desktop or terminal dialog), or
+   * {@code pinpad}.
    */
   static PinSource parse(String spec) {
     if (spec == null || spec.isBlank()) {
@@ -25,6 +26,9 @@ public interface PinSource {
     if (spec.equals("prompt")) {
       return new PromptPinSource();
     }
+    if (spec.equals("pinentry") || spec.startsWith("pinentry:/")) {
+      return PinentryPinSource.of(spec);
+    }
     if (spec.equals("pinpad") || spec.equals("protected-authentication-path")) {
       return (token, purpose) -> Pin.protectedAuthenticationPath();
     }
@@ -34,7 +38,8 @@ public interface PinSource {
     }
     if (!path.startsWith("/") && !path.startsWith(".")) {
       // not echoed: a PIN typed here by mistake must not end up in logs
-      throw new IllegalArgumentException("unknown pin source (use file:<path>, env:<VARIABLE>, prompt or pinpad)");
+      throw new IllegalArgumentException("unknown pin source (use file:<path>, env:<VARIABLE>, prompt, pinentry or "
+          + "pinpad)");
     }
     return new FilePinSource(java.nio.file.Path.of(path));
   }
