@@ -45,7 +45,9 @@ class AgentStopE2eTest {
       Random random = new Random(42);
       List<Long> stopMillis = new ArrayList<>();
       for (int round = 0; round < 3; round++) {
-        Process agent = ChildProcess.start(env, args);
+        // with the JVM settings the launchers give the agent
+        Process agent = ChildProcess.start(env, List.of("@" + Path.of("../dist/src/deb/agent.jvm.options")
+            .toAbsolutePath().normalize()), args);
         Thread.sleep(300 + random.nextInt(1200));
         long t0 = System.nanoTime();
         agent.destroy(); // SIGTERM
@@ -56,8 +58,8 @@ class AgentStopE2eTest {
       }
       System.out.println("agent stop times (ms): " + stopMillis);
       for (int i = 0; i < 5 && !allCompleted(s, tokens.size()); i++) {
-        Cli once = ChildProcess.run(env, List.of("agent", "--config", cfg.toString(), "--once", "--state-dir",
-            s.state.toString()));
+        Cli once = ChildProcess.run(env, List.of("@" + Path.of("../dist/src/deb/agent.jvm.options").toAbsolutePath()
+            .normalize()), List.of("agent", "--config", cfg.toString(), "--once", "--state-dir", s.state.toString()));
         assertTrue(once.exitCode() == 0 || once.exitCode() == 1, once.toString());
       }
       assertTrue(allCompleted(s, tokens.size()), "every token enrolled: " + journal(s));
