@@ -14,5 +14,13 @@ echo "installed: $version"
 out=$(cd / && HOME=$(mktemp -d) tokenroll demo 2>&1) || { echo "$out"; echo "the installed demo failed" >&2; exit 1; }
 echo "$out" | grep -q "COMPLETED" || { echo "$out"; echo "the installed demo did not complete" >&2; exit 1; }
 echo "installed demo: COMPLETED"
+# the agent starts with its own JVM settings (/usr/share/tokenroll/agent.jvm.options) and checks its configuration
+set +e
+agent_out=$(cd / && HOME=$(mktemp -d) tokenroll agent --config /nonexistent/agent.json 2>&1)
+agent_code=$?
+set -e
+[ "$agent_code" -eq 2 ] && echo "$agent_out" | grep -q "agent.json" || {
+  echo "$agent_out"; echo "the installed agent did not start as expected (exit $agent_code)" >&2; exit 1; }
+echo "installed agent: starts, refuses a missing configuration"
 systemd-analyze verify /usr/lib/systemd/system/tokenroll-agent.service
 echo "systemd-analyze verify: the system unit is valid"
