@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Card events through a real PC/SC stack (pcscd, the vpcd virtual reader, the vicc virtual card): a rule keyed on
  * the virtual card's ATR enrolls the SoftHSM2 token it names when the card is inserted, and not before; removing
- * the card is seen too. The PIV issue will put a real card driver behind the same path.
+ * the card is seen too, and so is a card inserted after pcscd restarted under the running agent. The PIV issue will
+ * put a real card driver behind the same path.
  */
 class PcscAgentE2eTest {
   @Test
@@ -70,6 +71,16 @@ class PcscAgentE2eTest {
             Thread.sleep(100);
           }
           assertTrue(readers.present().isEmpty(), "the removal is seen: " + log);
+
+          // pcscd restarts (an upgrade, a crash): the watcher builds its context again and still sees cards
+          reader.restartPcscd();
+          Thread.sleep(500);
+          reader.insert();
+          for (int i = 0; i < 400 && readers.present().isEmpty(); i++) {
+            Thread.sleep(100);
+          }
+          assertFalse(readers.present().isEmpty(), "a card after pcscd restarted is seen: " + log);
+          assertTrue(running.isAlive(), "the agent survived it");
         } finally {
           agent.stop();
           running.join(30_000);

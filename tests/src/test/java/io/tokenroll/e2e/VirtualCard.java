@@ -27,22 +27,48 @@ final class VirtualCard implements AutoCloseable {
     this.dir = dir;
   }
 
+  /** Stops pcscd (the one this fixture started) and starts it again, as a package upgrade or a crash would. */
+  void restartPcscd() throws Exception {
+    if (pcscd == null) {
+      throw new IllegalStateException("pcscd was running before the test; it is not this test's to restart");
+    }
+    remove();
+    pcscd.destroy();
+    pcscd.waitFor(10, TimeUnit.SECONDS);
+    for (int i = 0; i < 100 && Files.exists(SOCKET); i++) {
+      Thread.sleep(50);
+    }
+    startPcscd();
+  }
+
+  private void startPcscd() throws Exception {
+    Path conf = dir.resolve("reader.conf.d");
+    if (!Files.exists(conf.resolve("vpcd"))) {
+      Files.createDirectories(conf);
+      Files.copy(Path.of("/etc/reader.conf.d/vpcd"), conf.resolve("vpcd"));
+    }
+    pcscd = new ProcessBuilder(PCSCD.toString(), "-f", "-a", "-i", "-c", conf.toString())
+        .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("pcscd.log").toFile()))
+        .start();
+    for (int i = 0; i < 100 && !Files.exists(SOCKET); i++) {
+      Thread.sleep(50);
+    }
+    if (!Files.exists(SOCKET)) {
+      throw new AssertionError("pcscd did not start: " + Files.readString(dir.resolve("pcscd.log")));
+    }
+  }
+
   static VirtualCard start() throws Exception {
     Backends.requireInstalled("PC/SC with a virtual reader (pcscd, vsmartcard-vpcd, vsmartcard-vpicc, "
         + "python3-virtualsmartcard, python3-pycryptodome)", PCSCD, VICC, Path.of("/etc/reader.conf.d/vpcd"),
         Path.of("/usr/lib/python3/dist-packages/Cryptodome"));
     VirtualCard v = new VirtualCard(Backends.privateDirectory("tokenroll-pcsc-"));
     if (!Files.exists(SOCKET)) {
-      Path conf = Files.createDirectories(v.dir.resolve("reader.conf.d"));
-      Files.copy(Path.of("/etc/reader.conf.d/vpcd"), conf.resolve("vpcd"));
-      v.pcscd = new ProcessBuilder(PCSCD.toString(), "-f", "-a", "-i", "-c", conf.toString())
-          .redirectErrorStream(true).redirectOutput(v.dir.resolve("pcscd.log").toFile()).start();
-      for (int i = 0; i < 100 && !Files.exists(SOCKET); i++) {
-        Thread.sleep(50);
-      }
-      if (!Files.exists(SOCKET)) {
+      try {
+        v.startPcscd();
+      } catch (AssertionError e) {
         v.close();
-        throw new AssertionError("pcscd did not start: " + Files.readString(v.dir.resolve("pcscd.log")));
+        throw e;
       }
     }
     return v;
