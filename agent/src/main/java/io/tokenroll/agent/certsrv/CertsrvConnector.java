@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * Turns an ICertRequest2 config string — here the web enrollment URL, {@code https://ca.example.com/certsrv} —
  * into a connection to that site, one per URL, kept for the client's life. This is where the client's identity
- * is decided: {@link Credentials} (HTTP Basic today) and the TLS client certificate in {@link TlsSettings};
+ * is decided: {@link Credentials} (Basic, Negotiate or a bearer token) and the TLS client certificate in
+ * {@link TlsSettings};
  * {@link CertsrvClient} never sees how. A browser-like User-Agent is sent because AD CS otherwise labels
  * certificates with the wrong Content-Type (reference §4.1).
  */
