@@ -5,6 +5,9 @@
  * module sees it; every other call, and every later call of it, reaches the real token. A test fixture for
  * tokenroll's "a permanent token failure leaves nothing behind" tests, compiled by them with gcc.
  *
+ * With TOKENROLL_P11_TRACE=<file> it also appends the wall-clock time (CLOCK_REALTIME, nanoseconds) of every
+ * C_Initialize to that file: when a program first touched the token, for the card-insertion benchmark.
+ *
  * Only the types it needs are declared here (the PKCS#11 2.40 function list layout: a version, then 68 function
  * pointers in the standard's order), so it builds without any PKCS#11 headers installed.
  */
@@ -12,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 typedef unsigned long CK_RV;
 typedef unsigned long CK_ULONG;
@@ -19,7 +23,7 @@ typedef struct { unsigned char major, minor; } CK_VERSION;
 typedef struct { CK_VERSION version; void *f[68]; } CK_FUNCTION_LIST;
 typedef CK_RV (*get_function_list_fn)(CK_FUNCTION_LIST **);
 
-enum { F_GET_FUNCTION_LIST = 3, F_CREATE_OBJECT = 20, F_SET_ATTRIBUTE_VALUE = 25, F_SIGN_INIT = 42,
+enum { F_INITIALIZE = 0, F_GET_FUNCTION_LIST = 3, F_CREATE_OBJECT = 20, F_SET_ATTRIBUTE_VALUE = 25, F_SIGN_INIT = 42,
        F_GENERATE_KEY_PAIR = 59 };
 
 static CK_FUNCTION_LIST real;
@@ -34,6 +38,20 @@ static int fail_now(int function) {
     return 0;
   }
   return __sync_add_and_fetch(&calls, 1) == fault_call;
+}
+
+static CK_RV initialize(void *args) {
+  const char *trace = getenv("TOKENROLL_P11_TRACE");
+  if (trace != NULL) {
+    struct timespec now;
+    clock_gettime(CLOCK_REALTIME, &now);
+    FILE *f = fopen(trace, "a");
+    if (f != NULL) {
+      fprintf(f, "%lld\n", (long long) now.tv_sec * 1000000000LL + now.tv_nsec);
+      fclose(f);
+    }
+  }
+  return ((CK_RV (*)(void *)) real.f[F_INITIALIZE])(args);
 }
 
 static CK_RV create_object(CK_ULONG s, void *t, CK_ULONG n, CK_ULONG *h) {
@@ -88,6 +106,7 @@ CK_RV C_GetFunctionList(CK_FUNCTION_LIST **list) {
     }
     real = *r;
     proxy = *r;
+    proxy.f[F_INITIALIZE] = (void *) initialize;
     proxy.f[F_GET_FUNCTION_LIST] = (void *) C_GetFunctionList;
     proxy.f[F_CREATE_OBJECT] = (void *) create_object;
     proxy.f[F_SET_ATTRIBUTE_VALUE] = (void *) set_attribute_value;

@@ -31,11 +31,7 @@ class TokenFaultsE2eTest {
 
   @BeforeAll
   static void build() throws Exception {
-    Backends.requireInstalled("gcc", Path.of("/usr/bin/gcc"));
-    Path dir = Backends.privateDirectory("tokenroll-faulty-");
-    faultyModule = dir.resolve("faulty_pkcs11.so");
-    Backends.run(List.of("gcc", "-shared", "-fPIC", "-O1", "-o", faultyModule.toString(),
-        Path.of("src/test/c/faulty_pkcs11.c").toAbsolutePath().toString(), "-ldl"), Map.of(), 60);
+    faultyModule = ForwardingModule.library();
     stack = new Stack("token-faults");
   }
 
