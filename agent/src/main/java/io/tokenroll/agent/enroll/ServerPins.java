@@ -2,6 +2,7 @@ package io.tokenroll.agent.enroll;
 
 import io.tokenroll.agent.http.ProtocolException;
 import io.tokenroll.agent.http.ServerException;
+import io.tokenroll.agent.journal.PrivateFiles;
 import io.tokenroll.agent.journal.TokenLock;
 import io.tokenroll.agent.mimcm.MimCmClient;
 import io.tokenroll.pkcs11.PinIncorrectException;
@@ -13,10 +14,7 @@ import io.tokenroll.pkcs11.pin.PinSource;
 import io.tokenroll.protocol.mimcm.UserPinOption;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Arrays;
 
 /**
@@ -192,34 +190,20 @@ final class ServerPins {
       return;
     }
     Path target = Path.of(e.serverPinOutput.substring("file:".length())).toAbsolutePath();
-    Path dir = target.getParent();
-    Path tmp = dir.resolve(".tokenroll-pin-" + Long.toHexString(new java.security.SecureRandom().nextLong()));
+    // a random temporary name beside it: the user's directory may be shared; the rename replaces a link itself
+    Path tmp = target.getParent().resolve(".tokenroll-pin-" + Long.toHexString(new java.security.SecureRandom()
+        .nextLong()));
+    java.nio.ByteBuffer encoded = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(pin));
+    byte[] line = new byte[encoded.remaining() + 1];
+    encoded.get(line, 0, line.length - 1);
+    line[line.length - 1] = '\n';
     try {
-      // one channel, opened new and never through a link: nothing else can be written in its place
-      try (var ch = java.nio.channels.FileChannel.open(tmp, java.util.Set.of(java.nio.file.StandardOpenOption.CREATE_NEW,
-          java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS),
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-        java.nio.ByteBuffer bytes = StandardCharsets.UTF_8.encode(java.nio.CharBuffer.wrap(pin));
-        byte[] line = new byte[bytes.remaining() + 1];
-        bytes.get(line, 0, line.length - 1);
-        line[line.length - 1] = '\n';
-        try {
-          ch.write(java.nio.ByteBuffer.wrap(line));
-          ch.force(true); // on disk before the card changes: a power cut must not keep the PIN only in the card
-        } finally {
-          Arrays.fill(line, (byte) 0);
-          if (bytes.hasArray()) {
-            Arrays.fill(bytes.array(), (byte) 0);
-          }
-        }
-      }
-      // a rename replaces a link itself, never what it points to; only this enrollment's own earlier file is there
-      Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      try (var d = java.nio.channels.FileChannel.open(dir, java.nio.file.StandardOpenOption.READ)) {
-        d.force(true);
-      }
+      PrivateFiles.replace(target, tmp, line); // on disk before the card changes: a power cut cannot lose it
     } finally {
-      Files.deleteIfExists(tmp);
+      Arrays.fill(line, (byte) 0);
+      if (encoded.hasArray()) {
+        Arrays.fill(encoded.array(), (byte) 0);
+      }
     }
   }
 }

@@ -5,17 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tokenroll.agent.enroll.Enrollment;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 
@@ -50,21 +44,7 @@ public final class FileJournal implements Journal {
   public void store(Enrollment e) throws IOException {
     e.updated = java.time.Instant.now();
     byte[] bytes = JSON.writeValueAsBytes(e);
-    Path target = dir.resolve(e.id + ".json");
-    Path tmp = dir.resolve(e.id + ".json.tmp");
-    try (FileChannel ch = FileChannel.open(tmp, EnumSet.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.TRUNCATE_EXISTING),
-        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
-      ByteBuffer buf = ByteBuffer.wrap(bytes);
-      while (buf.hasRemaining()) {
-        ch.write(buf);
-      }
-      ch.force(true);
-    }
-    Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-      d.force(true); // the rename itself must survive a power loss
-    }
+    PrivateFiles.replace(dir.resolve(e.id + ".json"), dir.resolve(e.id + ".json.tmp"), bytes);
   }
 
   /** The right to run enrollment {@code id} in this process; empty while another run holds it. */
