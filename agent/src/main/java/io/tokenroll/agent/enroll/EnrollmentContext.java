@@ -47,38 +47,22 @@ public final class EnrollmentContext implements AutoCloseable {
         : PasswordSource.read(e.clientCertificatePasswordSource, "password of " + e.clientCertificate);
     TlsSettings tls = new TlsSettings(anchors, e.insecure,
         e.clientCertificate == null ? null : Path.of(e.clientCertificate), keyStorePassword);
-    MimCmClient[] cmRef = new MimCmClient[1]; // the server's PIN is fetched through the client made below
-    this.token = new ModuleTokenAccess(e, io.tokenroll.agent.journal.TokenLock.defaultDirectory(), (info, purpose) -> {
-      try {
-        String pin = cmRef[0] == null ? null : cmRef[0].serverProposedPin(e.requestId, e.smartcardUuid, e.cardId);
-        if (pin == null || pin.isEmpty()) {
-          throw new io.tokenroll.pkcs11.TokenException("the server no longer proposes this card's PIN; resume with "
-              + "--pin-source");
-        }
-        return io.tokenroll.pkcs11.pin.Pin.of(pin.toCharArray());
-      } catch (io.tokenroll.agent.http.ServerException ex) {
-        throw new io.tokenroll.pkcs11.TokenException("cannot fetch the card's PIN from the server: "
-            + ex.getMessage());
-      }
-    }).audited(io.tokenroll.agent.journal.AuditLog.besides(journal.directory()));
-    IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
-        : new IssuerTrust(anchors(e.issuerTrustFile), true);
-    EnrollmentMachine machine;
     // The runner retries a failed step from its journaled state, with backoff; the transport under it tries once,
     // or the two would multiply (five tries of five tries).
     RetryPolicy once = RetryPolicy.NONE;
-    if ("certsrv".equals(e.protocol)) {
-      this.cm = null;
-      var ca = new io.tokenroll.agent.certsrv.CertsrvClient(new io.tokenroll.agent.certsrv.CertsrvConnector(tls,
-          credentials, once, timeout, MAX_ANSWER));
-      machine = EnrollmentMachine.certsrv(journal, ca, token, trust, writeCas, progress);
-    } else {
-      // the enrollment id is the correlation id: in the request's comment, in this header, in the agent's log
-      this.cm = new MimCmClient(new HttpTransport(URI.create(e.server), tls, credentials, once, timeout,
-          MAX_ANSWER, java.util.Map.of("X-Correlation-ID", e.id)));
-      cmRef[0] = cm;
-      machine = EnrollmentMachine.mimCm(journal, cm, token, trust, writeCas, progress);
-    }
+    // the enrollment id is the correlation id: in the request's comment, in this header, in the agent's log
+    this.cm = "certsrv".equals(e.protocol) ? null : new MimCmClient(new HttpTransport(URI.create(e.server), tls,
+        credentials, once, timeout, MAX_ANSWER, java.util.Map.of("X-Correlation-ID", e.id)));
+    this.token = new ModuleTokenAccess(e, io.tokenroll.agent.journal.TokenLock.defaultDirectory(),
+        cm == null ? null : ServerPins.keptBy(cm, e))
+        .audited(io.tokenroll.agent.journal.AuditLog.besides(journal.directory()));
+    IssuerTrust trust = e.issuerTrustFile == null ? new IssuerTrust(anchors, false)
+        : new IssuerTrust(anchors(e.issuerTrustFile), true);
+    EnrollmentMachine machine = cm != null
+        ? EnrollmentMachine.mimCm(journal, cm, token, trust, writeCas, progress)
+        : EnrollmentMachine.certsrv(journal, new io.tokenroll.agent.certsrv.CertsrvClient(
+            new io.tokenroll.agent.certsrv.CertsrvConnector(tls, credentials, once, timeout, MAX_ANSWER)), token,
+            trust, writeCas, progress);
     this.runner = new EnrollmentRunner(journal, machine, retry, progress);
   }
 

@@ -61,7 +61,7 @@ final class ServerPins {
 
   /** Fetches the PIN, hands it to the user, sets it on the token. */
   Step change(Enrollment e) throws IOException, ServerException, TokenException {
-    char[] pin = fetch(e);
+    char[] pin = fetch(cm, e);
     try {
       deliver(e, pin);
       TokenSession anonymous = token.anonymousSession();
@@ -164,7 +164,21 @@ final class ServerPins {
         : "; the server keeps it — ask your certificate administrator, or enroll with --server-pin"));
   }
 
-  private char[] fetch(Enrollment e) throws ServerException {
+  /**
+   * Where a later run finds the PIN of a card whose PIN the server keeps ({@link #FROM_SERVER}): asked of the
+   * server again at each login.
+   */
+  static PinSource keptBy(MimCmClient cm, Enrollment e) {
+    return (info, purpose) -> {
+      try {
+        return Pin.of(fetch(cm, e));
+      } catch (ServerException ex) {
+        throw new TokenException("cannot fetch the card's PIN from the server: " + ex.getMessage());
+      }
+    };
+  }
+
+  private static char[] fetch(MimCmClient cm, Enrollment e) throws ServerException {
     String pin = cm.serverProposedPin(e.requestId, e.smartcardUuid, e.cardId);
     if (pin == null || pin.isEmpty() || pin.length() > 64) {
       throw new ProtocolException("the server proposes no usable user PIN, though template '" + e.template
