@@ -107,13 +107,7 @@ public final class TokenOptions {
    */
   void recordOn(io.tokenroll.agent.enroll.Enrollment e) throws TokenException {
     try (TokenModule module = loadModule()) {
-      io.tokenroll.pkcs11.TokenInfo info = module.select(uri());
-      e.library = library().toAbsolutePath().toString();
-      e.moduleArgs = moduleArgs();
-      e.tokenLabel = info.label();
-      e.tokenSerial = info.serial();
-      e.pinSource = pinSourceSpec();
-      e.cardId = io.tokenroll.agent.token.CardIds.of(info);
+      e.recordToken(library(), moduleArgs(), module.select(uri()), pinSourceSpec());
     }
   }
 }

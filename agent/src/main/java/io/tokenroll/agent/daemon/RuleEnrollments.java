@@ -2,7 +2,6 @@ package io.tokenroll.agent.daemon;
 
 import io.tokenroll.agent.enroll.Enrollment;
 import io.tokenroll.agent.http.ServerAddress;
-import io.tokenroll.agent.token.CardIds;
 import io.tokenroll.pkcs11.TokenInfo;
 import java.nio.file.Path;
 
@@ -19,12 +18,7 @@ final class RuleEnrollments {
     e.insecure = config.server().insecure();
     e.template = rule.template();
     e.comment = "tokenroll agent, rule " + rule.name();
-    e.library = Path.of(rule.module()).toAbsolutePath().toString();
-    e.moduleArgs = rule.moduleArgs();
-    e.tokenLabel = token.label();
-    e.tokenSerial = token.serial();
-    e.pinSource = rule.pinSource();
-    e.cardId = CardIds.of(token);
+    e.recordToken(Path.of(rule.module()), rule.moduleArgs(), token, rule.pinSource());
     return e;
   }
 }

@@ -94,6 +94,17 @@ public final class Enrollment {
   public String lastError;
   public int attempts;
 
+  /** Records the token this enrollment writes to: its module, how to find it again, its PIN source, its card id. */
+  public void recordToken(java.nio.file.Path module, String moduleArgs, io.tokenroll.pkcs11.TokenInfo token,
+                          String pinSource) {
+    library = module.toAbsolutePath().toString();
+    this.moduleArgs = moduleArgs;
+    tokenLabel = token.label();
+    tokenSerial = token.serial();
+    this.pinSource = pinSource;
+    cardId = io.tokenroll.agent.token.CardIds.of(token);
+  }
+
   /**
    * A card workflow (Renew, Unblock, Retire) on the card a completed, current enrollment made: the same server,
    * login, trust, template and token.
