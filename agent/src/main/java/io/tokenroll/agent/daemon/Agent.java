@@ -36,7 +36,9 @@ public final class Agent {
   private volatile String current;
   private final Clock clock;
   private final Map<String, Instant> lookAgain = new HashMap<>();
-  private final Map<String, Integer> polls = new HashMap<>();
+  /** How often each enrollment, and each rule's token that failed to start one, has been polled: the doubling. */
+  private final Map<String, Integer> enrollmentPolls = new HashMap<>();
+  private final Map<String, Integer> startPolls = new HashMap<>();
   /** Per rule and token: no new enrollment or renewal before this (one that failed to start backs off). */
   private final Map<String, Instant> tokenBackoff = new HashMap<>();
   private final java.util.Set<String> reported = new java.util.HashSet<>();
@@ -87,7 +89,7 @@ public final class Agent {
     java.util.Set<String> unfinished = new java.util.HashSet<>();
     all.stream().filter(e -> !e.state.isFinal()).forEach(e -> unfinished.add(e.id));
     lookAgain.keySet().retainAll(unfinished);
-    polls.keySet().removeIf(id -> !unfinished.contains(id) && !id.contains("|"));
+    enrollmentPolls.keySet().retainAll(unfinished);
     for (AgentConfig.Rule rule : config.rules()) {
       for (TokenInfo token : present(rule)) {
         if (stopping) {
@@ -160,9 +162,9 @@ public final class Agent {
         }
         try {
           current = e.id;
-          return report(rule, token, "resumed", schedule(e, service.runOnce(e, true), now));
+          return report(rule, token, "resumed", schedule(e, service.runOnce(e, true), now)); // from the journal
         } catch (Exception failed) {
-          lookAgain.put(e.id, now.plus(poll(e.id))); // a resume that fails is not tried again every round
+          lookAgain.put(e.id, now.plus(poll(enrollmentPolls, e.id))); // a failed resume waits, not every round
           throw failed;
         }
       }
@@ -194,12 +196,16 @@ public final class Agent {
           e = RuleEnrollments.create(config, rule, token);
         }
         current = e.id;
-        step = schedule(e, service.runOnce(e, false), now);
+        step = service.runOnce(e, false);
       } catch (Exception failed) {
-        tokenBackoff.put(key, now.plus(poll(key))); // a start that fails is not tried again every round
+        tokenBackoff.put(key, now.plus(poll(startPolls, key))); // a start that fails is not tried every round
         throw failed;
       }
+      // refused before the server heard of it, nothing is journaled: then the token's backoff applies
       boolean journaled = journal.get(step.enrollment().id).isPresent();
+      if (journaled) {
+        schedule(step.enrollment(), step, now);
+      }
       if (step.cause() instanceof io.tokenroll.pkcs11.TokenException te
           && io.tokenroll.agent.enroll.TokenFailures.refusesPin(te)) {
         pinRefusedTokens.add(key);
@@ -207,7 +213,8 @@ public final class Agent {
       if (journaled && (step.wake() == Step.Wake.DONE || step.wake() == Step.Wake.PARKED)) {
         tokenBackoff.remove(key); // the journaled enrollment carries its own schedule from here
       } else if (step.wake() != Step.Wake.DONE) {
-        tokenBackoff.put(key, now.plus(step.waiting() == Waiting.PIN_NEEDED ? config.pollCeiling() : poll(key)));
+        tokenBackoff.put(key, now.plus(step.waiting() == Waiting.PIN_NEEDED ? config.pollCeiling()
+            : poll(startPolls, key)));
       }
       return report(rule, token, plan instanceof RulePlan.Renew ? "renewed" : "enrolled", step);
     } catch (Exception e) { // one token's failure never stops the others
@@ -232,27 +239,24 @@ public final class Agent {
     return (e.notBefore == null || !now.isBefore(e.notBefore)) && (mine == null || !now.isBefore(mine));
   }
 
-  /** Decides when to look at an enrollment again, from how its run stopped. */
-  private Step schedule(Enrollment e, Step step, Instant now) throws java.io.IOException {
-    if (journal.get(e.id).isEmpty()) {
-      return step; // nothing journaled (refused before the server heard of it): the token's backoff applies
-    }
+  /** Decides when to look at a journaled enrollment again, from how its run stopped. */
+  private Step schedule(Enrollment e, Step step, Instant now) {
     switch (step.wake()) {
       case DONE -> {
         lookAgain.remove(e.id);
-        polls.remove(e.id);
+        enrollmentPolls.remove(e.id);
       }
       case BACKING_OFF -> lookAgain.put(e.id, step.notBefore());
       case PARKED -> lookAgain.put(e.id, step.waiting() == Waiting.PIN_NEEDED
-          ? now.plus(config.pollCeiling()) : now.plus(poll(e.id)));
-      case STUCK, NOW -> lookAgain.put(e.id, now.plus(poll(e.id)));
+          ? now.plus(config.pollCeiling()) : now.plus(poll(enrollmentPolls, e.id)));
+      case STUCK, NOW -> lookAgain.put(e.id, now.plus(poll(enrollmentPolls, e.id)));
     }
     return step;
   }
 
-  /** The next polling interval: doubling from pollInterval to pollCeiling, with ±20% jitter. */
-  private Duration poll(String id) {
-    int n = polls.merge(id, 1, Integer::sum);
+  /** The next polling interval for {@code key}: doubling from pollInterval to pollCeiling, with ±20% jitter. */
+  private Duration poll(Map<String, Integer> counts, String key) {
+    int n = counts.merge(key, 1, Integer::sum);
     long base = config.pollInterval().toMillis() << Math.min(n - 1, 20);
     long capped = Math.min(base, config.pollCeiling().toMillis());
     return Duration.ofMillis((long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
