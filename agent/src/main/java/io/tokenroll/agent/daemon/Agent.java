@@ -5,6 +5,7 @@ import io.tokenroll.agent.enroll.EnrollmentService;
 import io.tokenroll.agent.enroll.Step;
 import io.tokenroll.agent.enroll.Waiting;
 import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.agent.journal.JournalIndex;
 import io.tokenroll.pkcs11.Pkcs11Uri;
 import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenInfo;
@@ -30,6 +31,8 @@ import java.util.function.Consumer;
 public final class Agent {
   private final AgentConfig config;
   private final FileJournal journal;
+  /** What each round reads: the journal, parsed again only where a file changed. */
+  private final JournalIndex index;
   private final EnrollmentService service;
   private final Consumer<LogLine> log;
   /** The enrollment being run, so that progress lines from inside the run carry its id. */
@@ -61,6 +64,7 @@ public final class Agent {
   public Agent(AgentConfig config, FileJournal journal, Path stateDirectory, Consumer<LogLine> log, Clock clock) {
     this.config = config;
     this.journal = journal;
+    this.index = new JournalIndex(journal);
     this.log = log;
     this.clock = clock;
     this.service = new EnrollmentService(journal, stateDirectory, new EnrollmentService.Settings(
@@ -80,7 +84,7 @@ public final class Agent {
     Instant now = clock.instant();
     List<Enrollment> all;
     try {
-      all = journal.all();
+      all = index.enrollments();
     } catch (java.io.IOException e) {
       log.accept(new LogLine(null, null, null, "cannot read the journal: " + e.getMessage()));
       return new Round(done, 1);

@@ -76,14 +76,13 @@ public sealed interface RulePlan {
         .min(Instant::compareTo).orElse(e.renewAfter);
   }
 
-  /** Whether an enrollment is this rule's, on this token. */
+  /** Whether an enrollment is this rule's, on this token; the cheap comparisons first, paths last. */
   private static boolean isFor(AgentConfig.Rule rule, TokenInfo token, Enrollment e) {
-    boolean sameModule = e.library != null
-        && Path.of(e.library).toAbsolutePath().normalize().equals(Path.of(rule.module()).toAbsolutePath().normalize());
     boolean sameToken = Objects.equals(e.tokenLabel, token.label())
         && (e.tokenSerial == null || Objects.equals(e.tokenSerial, token.serial()));
-    boolean sameTemplate = rule.template().equalsIgnoreCase(e.template)
-        || e.templateUuid != null && rule.template().equalsIgnoreCase(e.templateUuid.toString());
-    return sameModule && sameToken && sameTemplate;
+    boolean sameTemplate = sameToken && (rule.template().equalsIgnoreCase(e.template)
+        || e.templateUuid != null && rule.template().equalsIgnoreCase(e.templateUuid.toString()));
+    return sameTemplate && e.library != null
+        && Path.of(e.library).toAbsolutePath().normalize().equals(Path.of(rule.module()).toAbsolutePath().normalize());
   }
 }

@@ -106,7 +106,7 @@ public final class FileJournal implements Journal {
   /** A journal entry is a few KB; one far larger is not ours. */
   static final long MAX_FILE_BYTES = 32 << 20;
 
-  private static Enrollment read(Path f) throws IOException {
+  static Enrollment read(Path f) throws IOException {
     try {
       if (Files.size(f) > MAX_FILE_BYTES) {
         throw new IOException("larger than " + MAX_FILE_BYTES + " bytes");
