@@ -84,6 +84,37 @@ class AgentE2eTest {
     }
   }
 
+  /**
+   * A journal written before certificate dates were kept: the agent reads the certificate from the token, journals
+   * its dates and renewal time, and renews once that time has come.
+   */
+  @Test
+  void anOldJournalWithoutDates_isDatedFromTheToken_thenRenewedWhenDue() throws Exception {
+    try (Stack s = stack.fresh("agent-undated")) {
+      Path cfg = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC", "");
+      assertEquals(0, s.cli("agent", "--config", cfg.toString(), "--once").exitCode());
+      Enrollment enrolled = journal(s).get(0);
+      Path file = s.state.resolve("enrollments").resolve(enrolled.id + ".json");
+      var json = new com.fasterxml.jackson.databind.ObjectMapper();
+      var node = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile());
+      node.remove("renewAfter");
+      node.get("outcomes").forEach(o -> ((com.fasterxml.jackson.databind.node.ObjectNode) o)
+          .remove(List.of("notBefore", "notAfter")));
+      Files.write(file, json.writeValueAsBytes(node));
+
+      Agent later = new Agent(AgentConfig.read(cfg), new FileJournal(s.state.resolve("enrollments")), s.state,
+          m -> { }, Clock.offset(Clock.systemUTC(), java.time.Duration.ofDays(300)));
+      Agent.Round dating = later.runOnce();
+      assertTrue(dating.actions().get(0).contains("dated from its certificates on the token"),
+          dating.actions().toString());
+      Enrollment dated = journal(s).get(0);
+      assertEquals(enrolled.renewAfter, dated.renewAfter, "the same renewal time as journaled at installation");
+      assertEquals(enrolled.outcomes.get(0).notAfter, dated.outcomes.get(0).notAfter);
+      Agent.Round renewing = later.runOnce();
+      assertTrue(renewing.actions().get(0).contains("renewed → enrollment"), renewing.actions().toString());
+    }
+  }
+
   @Test
   void jsonLogLines_carryTheEnrollmentId() throws Exception {
     try (Stack s = stack.fresh("agent-json")) {

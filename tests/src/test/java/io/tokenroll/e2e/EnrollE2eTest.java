@@ -444,7 +444,8 @@ class EnrollE2eTest {
           io.tokenroll.agent.journal.TokenLock.defaultDirectory(), s.token.library().toString(), s.token.label(),
           s.token.info().serial())) {
         keygen = ChildProcess.start(Map.of(), List.of("keygen", "--token", s.token.label(), "--pin-source",
-            "file:" + s.token.userPinFile(), "--type", "EC-P256", "--label", "waited"));
+            "file:" + s.token.userPinFile(), "--type", "EC-P256", "--label", "waited", "--state-dir",
+            s.state.toString()));
         Thread.sleep(2500);
         assertTrue(keygen.isAlive(), "the child waits for the lock");
         assertTrue(s.objects().isEmpty(), "and has written nothing yet");

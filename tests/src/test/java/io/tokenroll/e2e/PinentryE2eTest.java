@@ -47,7 +47,8 @@ class PinentryE2eTest {
     env.remove("DISPLAY");
     env.remove("WAYLAND_DISPLAY");
     return ChildProcess.run(env, List.of("keygen", "--module", token.library().toString(), "-t", token.label(),
-        "--type", "EC-P256", "--label", "asked", "--pin-source", "pinentry:" + PINENTRY_TTY));
+        "--type", "EC-P256", "--label", "asked", "--pin-source", "pinentry:" + PINENTRY_TTY, "--state-dir",
+        Backends.privateDirectory("tokenroll-pinentry-state-").toString()));
   }
 
   @Test

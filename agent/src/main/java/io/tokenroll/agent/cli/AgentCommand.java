@@ -3,6 +3,7 @@ package io.tokenroll.agent.cli;
 import io.tokenroll.agent.daemon.Agent;
 import io.tokenroll.agent.daemon.AgentConfig;
 import io.tokenroll.agent.daemon.CardReaders;
+import io.tokenroll.agent.daemon.SystemdNotify;
 import java.nio.file.Path;
 import java.time.Clock;
 import picocli.CommandLine.Command;
@@ -85,6 +86,7 @@ final class AgentCommand extends BaseCommand {
     }
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      SystemdNotify.send("STOPPING=1");
       agent.stop(); // SIGTERM: finish the action in progress, which leaves its enrollment at a journaled step
       try {
         finished.await(120, java.util.concurrent.TimeUnit.SECONDS);
@@ -94,6 +96,10 @@ final class AgentCommand extends BaseCommand {
     }, "tokenroll-agent-stop"));
     note("tokenroll agent: " + cfg.rules().size() + " rule(s), looking every " + cfg.scanInterval().toMillis()
         + " ms");
+    // Type=notify: systemd counts the agent as started once it watches its tokens and cards
+    if (SystemdNotify.wanted() && !SystemdNotify.send("READY=1\nSTATUS=" + cfg.rules().size() + " rule(s)")) {
+      note("tokenroll agent: could not tell systemd it is ready ($NOTIFY_SOCKET)");
+    }
     try {
       agent.run();
     } finally {

@@ -5,6 +5,7 @@ import io.tokenroll.pkcs11.ObjectClass;
 import io.tokenroll.pkcs11.ObjectQuery;
 import io.tokenroll.pkcs11.TokenModule;
 import io.tokenroll.pkcs11.TokenObject;
+import io.tokenroll.agent.enroll.AuditedSession;
 import io.tokenroll.pkcs11.TokenSession;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -21,6 +22,9 @@ final class DeleteCommand extends BaseCommand {
   @Mixin
   TokenOptions token;
 
+  @Mixin
+  StateOptions state;
+
   @Option(names = "--id", paramLabel = "<hex>", description = "Objects with this CKA_ID.")
   String id;
 
@@ -36,7 +40,8 @@ final class DeleteCommand extends BaseCommand {
       throw new CliException(ExitCodes.INVALID_INPUT, "give --id or --label: tokenroll never deletes everything");
     }
     ObjectQuery query = new ObjectQuery(objectClass, id == null ? null : KeyId.parse(id), label);
-    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module);
+    try (TokenModule module = token.loadModule(); TokenSession session = AuditedSession.forCommand(token.openLoggedIn(module),
+             state.audit(), "delete");
          var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
       List<TokenObject> doomed = session.find(query);
       if (doomed.isEmpty()) {

@@ -6,6 +6,7 @@ import io.tokenroll.pkcs11.CertificateCategory;
 import io.tokenroll.pkcs11.KeyId;
 import io.tokenroll.pkcs11.TokenModule;
 import io.tokenroll.pkcs11.TokenObject;
+import io.tokenroll.agent.enroll.AuditedSession;
 import io.tokenroll.pkcs11.TokenSession;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +35,9 @@ final class ImportCertCommand extends BaseCommand {
   @Mixin
   TokenOptions token;
 
+  @Mixin
+  StateOptions state;
+
   @Parameters(paramLabel = "<file>", description = "PEM (one or more certificates) or DER.")
   Path file;
 
@@ -55,7 +59,8 @@ final class ImportCertCommand extends BaseCommand {
     } catch (CertificateException | IllegalArgumentException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, file + " holds no readable certificate: " + e.getMessage());
     }
-    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module);
+    try (TokenModule module = token.loadModule(); TokenSession session = AuditedSession.forCommand(token.openLoggedIn(module),
+             state.audit(), "import-cert");
          var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
       List<Plan> plans = new ArrayList<>();
       for (X509Certificate cert : certs) {

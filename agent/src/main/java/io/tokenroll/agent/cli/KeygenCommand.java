@@ -7,6 +7,7 @@ import io.tokenroll.pkcs11.KeySpec;
 import io.tokenroll.pkcs11.KeyTemplate;
 import io.tokenroll.pkcs11.KeyUsage;
 import io.tokenroll.pkcs11.TokenModule;
+import io.tokenroll.agent.enroll.AuditedSession;
 import io.tokenroll.pkcs11.TokenSession;
 import java.util.EnumSet;
 import java.util.Set;
@@ -26,6 +27,9 @@ import picocli.CommandLine.Option;
 final class KeygenCommand extends BaseCommand {
   @Mixin
   TokenOptions token;
+
+  @Mixin
+  StateOptions state;
 
   @Option(names = "--type", required = true, paramLabel = "<spec>", converter = KeySpecConverter.class,
       description = "RSA-2048, RSA-3072, RSA-4096, EC-P256 or EC-P384.")
@@ -51,7 +55,8 @@ final class KeygenCommand extends BaseCommand {
   protected int run() throws Exception {
     KeyTemplate template = new KeyTemplate(type, label, parseUsages(usages), exportable,
         id == null ? null : KeyId.parse(id), alwaysAuthenticate);
-    try (TokenModule module = token.loadModule(); TokenSession session = token.openLoggedIn(module);
+    try (TokenModule module = token.loadModule(); TokenSession session = AuditedSession.forCommand(token.openLoggedIn(module),
+             state.audit(), "keygen");
          var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
       GeneratedKey key = session.generateKeyPair(template);
       String pem = Pem.encode("PUBLIC KEY", key.publicKey().getEncoded());

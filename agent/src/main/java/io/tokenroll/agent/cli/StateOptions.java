@@ -27,6 +27,11 @@ public final class StateOptions {
     return base.resolve("tokenroll");
   }
 
+  /** The append-only record of changes to tokens ({@code <state-dir>/audit.log}). */
+  public io.tokenroll.agent.journal.AuditLog audit() {
+    return new io.tokenroll.agent.journal.AuditLog(directory().resolve("audit.log"), java.time.Clock.systemUTC());
+  }
+
   public FileJournal journal() throws IOException {
     return new FileJournal(directory().resolve("enrollments"));
   }

@@ -6,10 +6,13 @@ import io.tokenroll.agent.enroll.Step;
 import io.tokenroll.agent.enroll.Waiting;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.agent.journal.JournalIndex;
+import io.tokenroll.pkcs11.ObjectQuery;
 import io.tokenroll.pkcs11.Pkcs11Uri;
 import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenInfo;
 import io.tokenroll.pkcs11.TokenModule;
+import io.tokenroll.pkcs11.TokenObject;
+import io.tokenroll.pkcs11.TokenSession;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,6 +48,8 @@ public final class Agent {
   /** Per rule and token: no new enrollment or renewal before this (one that failed to start backs off). */
   private final Map<String, Instant> tokenBackoff = new HashMap<>();
   private final java.util.Set<String> reported = new java.util.HashSet<>();
+  /** Enrollments without dates whose certificates the token does not hold: looked for once per process. */
+  private final java.util.Set<String> undatable = new java.util.HashSet<>();
   /** Rules and tokens whose PIN source the token refused: no new enrollment with it in this process. */
   private final java.util.Set<String> pinRefusedTokens = new java.util.HashSet<>();
   private volatile boolean stopping;
@@ -172,6 +177,9 @@ public final class Agent {
           throw failed;
         }
       }
+      if (plan instanceof RulePlan.Undated u) {
+        return date(rule, token, u.current());
+      }
       if (plan instanceof RulePlan.Attention a) {
         return reported.add(a.last().id) ? line(rule, token, a.last().id, "enrollment " + a.last().id + " ended "
             + a.last().state + (a.last().lastError == null ? "" : " (" + a.last().lastError + ")")
@@ -227,6 +235,35 @@ public final class Agent {
     }
   }
 
+  /**
+   * Dates an enrollment from its certificates on the token (public objects: no login) and journals the dates; one
+   * whose certificates are gone from the token is said once and left alone — renewing it is a person's decision.
+   */
+  private LogLine date(AgentConfig.Rule rule, TokenInfo token, Enrollment current) throws Exception {
+    if (undatable.contains(current.id)) {
+      return null;
+    }
+    Enrollment e = journal.get(current.id).orElseThrow();
+    List<java.security.cert.X509Certificate> certificates = new ArrayList<>();
+    try (TokenModule module = load(rule);
+         TokenSession session = module.open(Pkcs11Uri.forToken(token))) {
+      for (TokenObject o : session.find(ObjectQuery.all())) {
+        if (o.certificate() != null) {
+          certificates.add(o.certificate());
+        }
+      }
+    }
+    boolean complete = e.dateFrom(certificates, clock.instant());
+    journal.store(e);
+    if (!complete || e.renewAfter == null) {
+      undatable.add(e.id);
+      return line(rule, token, e.id, "enrollment " + e.id + " has certificates the token no longer holds; not "
+          + "renewing it by itself");
+    }
+    return line(rule, token, e.id, "enrollment " + e.id + " dated from its certificates on the token: renewal due "
+        + e.renewAfter);
+  }
+
   private static LogLine report(AgentConfig.Rule rule, TokenInfo token, String verb, Step step) {
     Enrollment e = step.enrollment();
     return line(rule, token, e.id, verb + " → enrollment " + e.id + " " + e.state
@@ -266,6 +303,11 @@ public final class Agent {
     return Duration.ofMillis((long) (capped * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble())));
   }
 
+  private static TokenModule load(AgentConfig.Rule rule) throws TokenException {
+    return rule.moduleArgs() == null ? TokenModule.load(Path.of(rule.module()))
+        : TokenModule.load(Path.of(rule.module()), rule.moduleArgs());
+  }
+
   /** The initialised tokens the rule's module shows now that match its URI; none when the module fails. */
   private List<TokenInfo> present(AgentConfig.Rule rule) {
     if (rule.atr() != null && (cards == null || !cards.anyMatches(rule.atrPattern()))) {
@@ -273,8 +315,7 @@ public final class Agent {
     }
     Pkcs11Uri match = Pkcs11Uri.parse(rule.match());
     // loaded for this look only: the last close finalises the library, so the next load sees tokens made since
-    try (TokenModule module = rule.moduleArgs() == null ? TokenModule.load(Path.of(rule.module()))
-        : TokenModule.load(Path.of(rule.module()), rule.moduleArgs())) {
+    try (TokenModule module = load(rule)) {
       return module.tokens().stream().filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && match.matches(t))
           .toList();
     } catch (TokenException e) {

@@ -29,6 +29,13 @@ public sealed interface RulePlan {
   }
 
   /**
+   * A current enrollment journaled before certificate dates were kept (no renewal time, no validity): the agent
+   * reads its certificates from the token to date it, as the journal cannot say when it is due.
+   */
+  record Undated(Enrollment current) implements RulePlan {
+  }
+
+  /**
    * The token's last enrollment for the template ended without a certificate (denied, canceled, abandoned), or
    * retired the card: a person must look, so the agent does not ask again by itself — it would be denied again,
    * fail the same way, or undo the retirement.
@@ -54,6 +61,10 @@ public sealed interface RulePlan {
       return new Enroll();
     }
     Instant due = renewalDue(rule, current.get());
+    if (due == null && current.get().outcomes.stream().anyMatch(o -> "INSTALLED".equals(o.result)
+        && o.certificateSerial != null && o.notAfter == null)) {
+      return new Undated(current.get());
+    }
     return due != null && !now.isBefore(due) ? new Renew(current.get()) : new Nothing(due);
   }
 

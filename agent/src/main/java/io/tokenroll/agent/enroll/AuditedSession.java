@@ -27,19 +27,36 @@ import java.util.Map;
  * every write of an enrollment passes, so no write can be left out. Reads pass through untouched. A failure to
  * write the audit line fails the step (kept for resume), as an unrecorded change to a card must not pass silently.
  */
-final class AuditedSession implements TokenSession {
+public final class AuditedSession implements TokenSession {
   private final TokenSession s;
   private final AuditLog audit;
   private final String enrollment;
+  /** The command a person ran, for changes made outside an enrollment (keygen, import-cert, delete); else null. */
+  private final String command;
 
   AuditedSession(TokenSession session, AuditLog audit, String enrollment) {
+    this(session, audit, enrollment, null);
+  }
+
+  private AuditedSession(TokenSession session, AuditLog audit, String enrollment, String command) {
     this.s = session;
     this.audit = audit;
     this.enrollment = enrollment;
+    this.command = command;
+  }
+
+  /** A session whose changes are recorded as made by {@code command}, a CLI command outside any enrollment. */
+  public static TokenSession forCommand(TokenSession session, AuditLog audit, String command) {
+    return new AuditedSession(session, audit, null, command);
   }
 
   private void record(String event, Map<String, ?> fields) throws TokenException {
     try {
+      if (command != null) {
+        Map<String, Object> withCommand = new java.util.LinkedHashMap<>(fields);
+        withCommand.put("command", command);
+        fields = withCommand;
+      }
       audit.record(event, enrollment, s.info().describe(), fields);
     } catch (IOException e) {
       throw new TokenException("the change was made on the token but cannot be written to the audit log "

@@ -106,6 +106,30 @@ public final class Enrollment {
   }
 
   /**
+   * Dates a completed enrollment journaled before certificate dates were kept: each installed item's validity from
+   * the certificate of the same serial among {@code certificates} (read from the token), then the renewal time.
+   * Returns whether every installed certificate was found.
+   */
+  public boolean dateFrom(List<java.security.cert.X509Certificate> certificates, Instant now) {
+    boolean all = true;
+    for (ItemOutcome o : outcomes) {
+      if (!"INSTALLED".equals(o.result) || o.certificateSerial == null || o.notAfter != null) {
+        continue;
+      }
+      var found = certificates.stream()
+          .filter(c -> c.getSerialNumber().toString(16).equalsIgnoreCase(o.certificateSerial)).findFirst();
+      if (found.isPresent()) {
+        o.notBefore = found.get().getNotBefore().toInstant();
+        o.notAfter = found.get().getNotAfter().toInstant();
+      } else {
+        all = false;
+      }
+    }
+    renewAfter = Renewal.due(outcomes, now);
+    return all;
+  }
+
+  /**
    * A card workflow (Renew, Unblock, Retire) on the card a completed, current enrollment made: the same server,
    * login, trust, template and token.
    *

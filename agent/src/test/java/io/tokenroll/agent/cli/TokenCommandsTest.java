@@ -31,14 +31,20 @@ class TokenCommandsTest {
   @TempDir
   Path tmp;
 
+  private static Path state;
+
   @BeforeAll
   static void token() {
     token = SoftHsm2.get().newToken("cli");
+    state = Backends.privateDirectory("tokenroll-cli-state-");
   }
 
   private static CliRun cli(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--token", token.label(), "--pin-source", "file:" + token.userPinFile()));
+    if (List.of("keygen", "import-cert", "delete").contains(args[0])) { // they write to the audit log
+      all.addAll(List.of("--state-dir", state.toString()));
+    }
     return CliRun.of(all.toArray(String[]::new));
   }
 
@@ -161,6 +167,13 @@ class TokenCommandsTest {
     assertEquals(0, run.exitCode(), run.toString());
     assertTrue(run.err().contains("deleted 2 object(s)"), run.err());
     assertEquals("[ ]", cli("objects", "--id", id, "--json").out().trim());
+    // a person's changes to a token are audited as an enrollment's are: what, by which command, never a PIN
+    List<String> audit = Files.readAllLines(state.resolve("audit.log"));
+    assertTrue(audit.stream().anyMatch(l -> l.contains("\"KEY_GENERATED\"") && l.contains(id)
+        && l.contains("\"command\":\"keygen\"")), audit.toString());
+    assertTrue(audit.stream().anyMatch(l -> l.contains("\"OBJECTS_REMOVED\"") && l.contains(id)
+        && l.contains("\"command\":\"delete\"")), audit.toString());
+    assertFalse(String.join("\n", audit).contains(Backends.readSecret(token.userPinFile())));
   }
 
   @Test

@@ -67,6 +67,18 @@ class RulePlanTest {
   }
 
   @Test
+  void aCurrentEnrollmentJournaledWithoutDates_isDatedFromTheToken() {
+    Enrollment old = completed(NOW.minus(Duration.ofDays(100)), NOW.plus(Duration.ofDays(265)));
+    old.renewAfter = null;
+    old.outcomes.get(0).notBefore = null;
+    old.outcomes.get(0).notAfter = null;
+    old.outcomes.get(0).certificateSerial = "1f";
+    assertEquals(old, ((RulePlan.Undated) RulePlan.of(RULE, TOKEN, List.of(old), NOW)).current());
+    old.outcomes.get(0).certificateSerial = null; // nothing to find it by: left alone, never renewed blindly
+    assertInstanceOf(RulePlan.Nothing.class, RulePlan.of(RULE, TOKEN, List.of(old), NOW));
+  }
+
+  @Test
   void aDeniedAbandonedOrRetiredLast_isLeftToAPerson_notAskedForEveryRound() {
     for (EnrollmentState end : List.of(EnrollmentState.DENIED, EnrollmentState.CANCELED,
         EnrollmentState.ABANDONED)) {
