@@ -3,6 +3,7 @@ package io.tokenroll.agent.daemon;
 import io.tokenroll.agent.enroll.Enrollment;
 import io.tokenroll.agent.enroll.EnrollmentService;
 import io.tokenroll.agent.enroll.Step;
+import io.tokenroll.agent.enroll.TokenPlan;
 import io.tokenroll.agent.enroll.Waiting;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.agent.journal.JournalIndex;
@@ -104,7 +105,7 @@ public final class Agent {
         if (stopping) {
           return new Round(done, failures);
         }
-        RulePlan plan = RulePlan.of(rule, token, all, now);
+        TokenPlan plan = TokenPlan.of(rule.target(), token, all, now);
         LogLine what = act(rule, token, plan, now);
         current = null;
         if (what != null) {
@@ -158,9 +159,9 @@ public final class Agent {
     }
   }
 
-  private LogLine act(AgentConfig.Rule rule, TokenInfo token, RulePlan plan, Instant now) {
+  private LogLine act(AgentConfig.Rule rule, TokenInfo token, TokenPlan plan, Instant now) {
     try {
-      if (plan instanceof RulePlan.Resume r) {
+      if (plan instanceof TokenPlan.Resume r) {
         Enrollment e = journal.get(r.enrollment().id).orElse(r.enrollment());
         if (e.pinRefused) { // never the same wrong PIN twice: a person gives another source (resume --pin-source)
           return reported.add(e.id + "|pin") ? line(rule, token, e.id, "enrollment " + e.id + " waits for a PIN the "
@@ -177,15 +178,15 @@ public final class Agent {
           throw failed;
         }
       }
-      if (plan instanceof RulePlan.Undated u) {
+      if (plan instanceof TokenPlan.Undated u) {
         return date(rule, token, u.current());
       }
-      if (plan instanceof RulePlan.Attention a) {
+      if (plan instanceof TokenPlan.Attention a) {
         return reported.add(a.last().id) ? line(rule, token, a.last().id, "enrollment " + a.last().id + " ended "
             + a.last().state + (a.last().lastError == null ? "" : " (" + a.last().lastError + ")")
             + "; not enrolling again by itself — see 'tokenroll status " + a.last().id + "'") : null;
       }
-      boolean starts = plan instanceof RulePlan.Enroll || plan instanceof RulePlan.Renew;
+      boolean starts = plan instanceof TokenPlan.Enroll || plan instanceof TokenPlan.Renew;
       if (!starts) {
         return null; // nothing to do: a current certificate, not yet due
       }
@@ -200,7 +201,7 @@ public final class Agent {
       Step step;
       try {
         Enrollment e;
-        if (plan instanceof RulePlan.Renew rn) {
+        if (plan instanceof TokenPlan.Renew rn) {
           e = Enrollment.followUp(rn.current(), "Renew");
           e.pinSource = rule.pinSource();
           journal.store(e);
@@ -228,7 +229,7 @@ public final class Agent {
         tokenBackoff.put(key, now.plus(step.waiting() == Waiting.PIN_NEEDED ? config.pollCeiling()
             : poll(startPolls, key)));
       }
-      return report(rule, token, plan instanceof RulePlan.Renew ? "renewed" : "enrolled", step);
+      return report(rule, token, plan instanceof TokenPlan.Renew ? "renewed" : "enrolled", step);
     } catch (Exception e) { // one token's failure never stops the others
       failures++;
       return line(rule, token, current, e.getMessage());

@@ -44,6 +44,11 @@ public record AgentConfig(Server server, List<Rule> rules, Duration scanInterval
     public java.util.regex.Pattern atrPattern() {
       return atr == null ? null : java.util.regex.Pattern.compile(atr, java.util.regex.Pattern.CASE_INSENSITIVE);
     }
+
+    /** The template on the module's tokens, as the journal is asked about it. */
+    public io.tokenroll.agent.enroll.TokenPlan.Target target() {
+      return new io.tokenroll.agent.enroll.TokenPlan.Target(java.nio.file.Path.of(module), template, renewBefore);
+    }
   }
 
   public AgentConfig {

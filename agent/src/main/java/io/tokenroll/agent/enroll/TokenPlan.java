@@ -1,7 +1,5 @@
-package io.tokenroll.agent.daemon;
+package io.tokenroll.agent.enroll;
 
-import io.tokenroll.agent.enroll.Enrollment;
-import io.tokenroll.agent.enroll.EnrollmentState;
 import io.tokenroll.pkcs11.TokenInfo;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -11,28 +9,36 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * What a rule asks for a token that is present: go on with its unfinished enrollment, enroll it (no current
- * certificate for the template), renew it (its certificates are due), or nothing. Decided from the journal alone,
- * so a restarted agent decides the same.
+ * What the journal says is next for a template on a token that is present: go on with its unfinished enrollment,
+ * enroll it (no current certificate for the template), renew it (its certificates are due), or nothing. Decided
+ * from the journal alone, so a restarted agent decides the same; the agent's rules and helpdesk provisioning ask
+ * it alike.
  */
-public sealed interface RulePlan {
-  record Resume(Enrollment enrollment) implements RulePlan {
+public sealed interface TokenPlan {
+  /**
+   * The template on a module's tokens, and when its certificates are renewed: {@code renewBefore} their expiry,
+   * or (null) at the time journaled when they were installed.
+   */
+  record Target(Path module, String template, java.time.Duration renewBefore) {
   }
 
-  record Enroll() implements RulePlan {
+  record Resume(Enrollment enrollment) implements TokenPlan {
   }
 
-  record Renew(Enrollment current) implements RulePlan {
+  record Enroll() implements TokenPlan {
   }
 
-  record Nothing(Instant renewalDue) implements RulePlan {
+  record Renew(Enrollment current) implements TokenPlan {
+  }
+
+  record Nothing(Instant renewalDue) implements TokenPlan {
   }
 
   /**
    * A current enrollment journaled before certificate dates were kept (no renewal time, no validity): the agent
    * reads its certificates from the token to date it, as the journal cannot say when it is due.
    */
-  record Undated(Enrollment current) implements RulePlan {
+  record Undated(Enrollment current) implements TokenPlan {
   }
 
   /**
@@ -40,10 +46,10 @@ public sealed interface RulePlan {
    * retired the card: a person must look, so the agent does not ask again by itself — it would be denied again,
    * fail the same way, or undo the retirement.
    */
-  record Attention(Enrollment last) implements RulePlan {
+  record Attention(Enrollment last) implements TokenPlan {
   }
 
-  static RulePlan of(AgentConfig.Rule rule, TokenInfo token, List<Enrollment> journal, Instant now) {
+  static TokenPlan of(Target rule, TokenInfo token, List<Enrollment> journal, Instant now) {
     List<Enrollment> mine = journal.stream().filter(e -> isFor(rule, token, e)).toList();
     Optional<Enrollment> unfinished = mine.stream().filter(e -> !e.state.isFinal())
         .min(Comparator.comparing(e -> e.created));
@@ -73,7 +79,7 @@ public sealed interface RulePlan {
    * certificates, but never in the first half of their lifetime — a window longer than that would renew a fresh
    * certificate again at once, round after round; without a window, the journaled default.
    */
-  static Instant renewalDue(AgentConfig.Rule rule, Enrollment e) {
+  static Instant renewalDue(Target rule, Enrollment e) {
     if (rule.renewBefore() == null) {
       return e.renewAfter;
     }
@@ -88,12 +94,12 @@ public sealed interface RulePlan {
   }
 
   /** Whether an enrollment is this rule's, on this token; the cheap comparisons first, paths last. */
-  private static boolean isFor(AgentConfig.Rule rule, TokenInfo token, Enrollment e) {
+  private static boolean isFor(Target rule, TokenInfo token, Enrollment e) {
     boolean sameToken = Objects.equals(e.tokenLabel, token.label())
         && (e.tokenSerial == null || Objects.equals(e.tokenSerial, token.serial()));
     boolean sameTemplate = sameToken && (rule.template().equalsIgnoreCase(e.template)
         || e.templateUuid != null && rule.template().equalsIgnoreCase(e.templateUuid.toString()));
     return sameTemplate && e.library != null
-        && Path.of(e.library).toAbsolutePath().normalize().equals(Path.of(rule.module()).toAbsolutePath().normalize());
+        && Path.of(e.library).toAbsolutePath().normalize().equals(rule.module().toAbsolutePath().normalize());
   }
 }

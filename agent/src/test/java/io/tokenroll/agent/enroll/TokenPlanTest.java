@@ -1,10 +1,7 @@
-package io.tokenroll.agent.daemon;
+package io.tokenroll.agent.enroll;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.tokenroll.agent.enroll.Enrollment;
-import io.tokenroll.agent.enroll.EnrollmentState;
-import io.tokenroll.agent.enroll.ItemOutcome;
 import io.tokenroll.pkcs11.TokenInfo;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,13 +10,12 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** What a rule asks for a present token, decided from the journal alone. */
-class RulePlanTest {
+class TokenPlanTest {
   static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
   static final String MODULE = "/usr/lib/softhsm/libsofthsm2.so";
   static final TokenInfo TOKEN = new TokenInfo(1, "slot", "alice", "0001", "SoftHSM project", "SoftHSM v2",
       Set.of(TokenInfo.Flag.TOKEN_INITIALIZED), null, null, List.of());
-  static final AgentConfig.Rule RULE = new AgentConfig.Rule("logon", MODULE, null, "pkcs11:token=alice",
-      "Smart Card Logon", "file:/pin", null, null);
+  static final TokenPlan.Target RULE = new TokenPlan.Target(java.nio.file.Path.of(MODULE), "Smart Card Logon", null);
 
   static Enrollment enrollment(String workflow, EnrollmentState state, Instant created) {
     Enrollment e = Enrollment.create(workflow);
@@ -45,24 +41,23 @@ class RulePlanTest {
 
   @Test
   void aTokenWithNothing_isEnrolled_andAnUnfinishedOne_goesOn() {
-    assertInstanceOf(RulePlan.Enroll.class, RulePlan.of(RULE, TOKEN, List.of(), NOW));
+    assertInstanceOf(TokenPlan.Enroll.class, TokenPlan.of(RULE, TOKEN, List.of(), NOW));
     Enrollment pending = enrollment("Enroll", EnrollmentState.PENDING_APPROVAL, NOW.minusSeconds(60));
-    assertEquals(pending, ((RulePlan.Resume) RulePlan.of(RULE, TOKEN, List.of(pending), NOW)).enrollment());
+    assertEquals(pending, ((TokenPlan.Resume) TokenPlan.of(RULE, TOKEN, List.of(pending), NOW)).enrollment());
     Enrollment otherToken = enrollment("Enroll", EnrollmentState.PENDING_APPROVAL, NOW);
     otherToken.tokenLabel = "bob";
-    assertInstanceOf(RulePlan.Enroll.class, RulePlan.of(RULE, TOKEN, List.of(otherToken), NOW), "not this token's");
+    assertInstanceOf(TokenPlan.Enroll.class, TokenPlan.of(RULE, TOKEN, List.of(otherToken), NOW), "not this token's");
   }
 
   @Test
   void aCurrentCertificate_isRenewedOnlyOnceDue() {
     Enrollment current = completed(NOW.minus(Duration.ofDays(100)), NOW.plus(Duration.ofDays(265)));
-    assertInstanceOf(RulePlan.Nothing.class, RulePlan.of(RULE, TOKEN, List.of(current), NOW));
-    assertInstanceOf(RulePlan.Renew.class, RulePlan.of(RULE, TOKEN, List.of(current), current.renewAfter));
-    AgentConfig.Rule window = new AgentConfig.Rule("logon", MODULE, null, "pkcs11:token=alice", "Smart Card Logon",
-        "file:/pin", Duration.ofDays(300), null);
-    assertInstanceOf(RulePlan.Nothing.class, RulePlan.of(window, TOKEN, List.of(current), NOW),
+    assertInstanceOf(TokenPlan.Nothing.class, TokenPlan.of(RULE, TOKEN, List.of(current), NOW));
+    assertInstanceOf(TokenPlan.Renew.class, TokenPlan.of(RULE, TOKEN, List.of(current), current.renewAfter));
+    TokenPlan.Target window = new TokenPlan.Target(java.nio.file.Path.of(MODULE), "Smart Card Logon", Duration.ofDays(300));
+    assertInstanceOf(TokenPlan.Nothing.class, TokenPlan.of(window, TOKEN, List.of(current), NOW),
         "a window longer than half the lifetime opens at half, not at once");
-    assertInstanceOf(RulePlan.Renew.class, RulePlan.of(window, TOKEN, List.of(current),
+    assertInstanceOf(TokenPlan.Renew.class, TokenPlan.of(window, TOKEN, List.of(current),
         NOW.plus(Duration.ofDays(83))), "at half the lifetime");
   }
 
@@ -73,9 +68,9 @@ class RulePlanTest {
     old.outcomes.get(0).notBefore = null;
     old.outcomes.get(0).notAfter = null;
     old.outcomes.get(0).certificateSerial = "1f";
-    assertEquals(old, ((RulePlan.Undated) RulePlan.of(RULE, TOKEN, List.of(old), NOW)).current());
+    assertEquals(old, ((TokenPlan.Undated) TokenPlan.of(RULE, TOKEN, List.of(old), NOW)).current());
     old.outcomes.get(0).certificateSerial = null; // nothing to find it by: left alone, never renewed blindly
-    assertInstanceOf(RulePlan.Nothing.class, RulePlan.of(RULE, TOKEN, List.of(old), NOW));
+    assertInstanceOf(TokenPlan.Nothing.class, TokenPlan.of(RULE, TOKEN, List.of(old), NOW));
   }
 
   @Test
@@ -83,12 +78,12 @@ class RulePlanTest {
     for (EnrollmentState end : List.of(EnrollmentState.DENIED, EnrollmentState.CANCELED,
         EnrollmentState.ABANDONED)) {
       Enrollment last = enrollment("Enroll", end, NOW);
-      assertInstanceOf(RulePlan.Attention.class, RulePlan.of(RULE, TOKEN, List.of(last), NOW), end.name());
+      assertInstanceOf(TokenPlan.Attention.class, TokenPlan.of(RULE, TOKEN, List.of(last), NOW), end.name());
     }
     Enrollment current = completed(NOW.minus(Duration.ofDays(400)), NOW.minus(Duration.ofDays(35)));
     Enrollment retired = enrollment("Retire", EnrollmentState.COMPLETED, NOW.minus(Duration.ofDays(1)));
     current.supersededBy = retired.id;
-    assertInstanceOf(RulePlan.Attention.class, RulePlan.of(RULE, TOKEN, List.of(current, retired), NOW),
+    assertInstanceOf(TokenPlan.Attention.class, TokenPlan.of(RULE, TOKEN, List.of(current, retired), NOW),
         "a retired card is not enrolled again by itself");
   }
 }
