@@ -32,7 +32,8 @@ public final class Cli {
 
   /** The agent's commands, in the order help lists them. */
   private static final List<Subcommand> COMMANDS = List.of(
-      new Subcommand("enroll", EnrollCommand::new), new Subcommand("status", StatusCommand::new),
+      new Subcommand("enroll", EnrollCommand::new), new Subcommand("provision", ProvisionCommand::new),
+      new Subcommand("status", StatusCommand::new),
       new Subcommand("resume", ResumeCommand::new), new Subcommand("abandon", AbandonCommand::new),
       new Subcommand("renew", RenewCommand::new), new Subcommand("unblock", UnblockCommand::new),
       new Subcommand("retire", RetireCommand::new), new Subcommand("inspect", InspectCommand::new),

@@ -24,24 +24,15 @@ final class EnrollCommand extends EnrollmentCommand {
   @Mixin
   TokenOptions token;
 
-  @Option(names = "--template", required = true, paramLabel = "<name|uuid>", description = "The profile template.")
-  String template;
+  @Mixin
+  RequestOptions request;
 
-  @Option(names = "--data", paramLabel = "<name=value>",
-      description = "A data collection item for the request (repeatable).")
-  Map<String, String> data = new LinkedHashMap<>();
-
-  @Option(names = "--comment", paramLabel = "<text>", description = "Comment stored with the request.")
-  String comment;
 
   @Option(names = "--ksp", paramLabel = "<name=uri>",
       description = "A Windows key storage provider name the server may ask for, and the PKCS#11 token it stands for "
           + "(repeatable), e.g. --ksp \"Contoso Smart Card Key Storage Provider=pkcs11:token=alice-card\".")
   Map<String, String> ksp = new LinkedHashMap<>();
 
-  @Option(names = "--issuer-trust", paramLabel = "<pem>",
-      description = "Root CA certificates issued chains must end in; an answer chaining elsewhere is refused.")
-  String issuerTrust;
 
   @Option(names = "--server-pin", paramLabel = "<where>",
       description = "Where a PIN the server proposes (templates with a server-chosen user PIN) goes for you: show "
@@ -79,8 +70,7 @@ final class EnrollCommand extends EnrollmentCommand {
       e.soPinSource = soPinSource;
     }
     server.applyTo(e);
-    e.template = template;
-    e.comment = comment;
+    request.applyTo(e);
     ksp.forEach((name, uri) -> {
       try {
         io.tokenroll.pkcs11.Pkcs11Uri.parse(uri);
@@ -89,8 +79,6 @@ final class EnrollCommand extends EnrollmentCommand {
       }
       e.kspMap.put(name, uri);
     });
-    e.issuerTrustFile = issuerTrust == null ? null : java.nio.file.Path.of(issuerTrust).toAbsolutePath().toString();
-    data.forEach((k, v) -> e.dataCollection.add(Map.of(k, v)));
     token.recordOn(e);
     // Not journaled yet: NEW has no side effect. The first journal write is the intent to create the request,
     // after the PIN was checked — a wrong PIN or an unknown template leaves nothing behind.

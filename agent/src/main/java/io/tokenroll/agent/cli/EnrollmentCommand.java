@@ -34,9 +34,6 @@ abstract class EnrollmentCommand extends BaseCommand {
 
   /** Runs (or resumes) an enrollment until it is done, parked or stuck; prints it; returns the exit code. */
   protected int drive(FileJournal journal, Enrollment e, boolean resume) throws Exception {
-    if (retries < 1 || retryDelayMs < 0 || timeoutSeconds < 1) {
-      throw new CliException(ExitCodes.INVALID_INPUT, "--retries and --timeout must be at least 1");
-    }
     Step step;
     try {
       step = service(journal).run(e, resume);
@@ -65,11 +62,18 @@ abstract class EnrollmentCommand extends BaseCommand {
 
   /** The enrollment service with this command's settings; it prints progress as notes and sleeps through backoff. */
   protected EnrollmentService service(FileJournal journal) {
+    return new EnrollmentService(journal, state.directory(), settings(), this::note,
+        EnrollmentService.Waiter.sleeping(java.time.Clock.systemUTC()));
+  }
+
+  /** How this command's runs go: --retries, --retry-delay, --timeout, --no-ca-certs. */
+  protected EnrollmentService.Settings settings() {
+    if (retries < 1 || retryDelayMs < 0 || timeoutSeconds < 1) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--retries and --timeout must be at least 1");
+    }
     RetryPolicy retry = new RetryPolicy(retries, java.time.Duration.ofMillis(retryDelayMs),
         java.time.Duration.ofSeconds(20));
-    return new EnrollmentService(journal, state.directory(), new EnrollmentService.Settings(retry,
-        java.time.Duration.ofSeconds(timeoutSeconds), !noCaCerts), this::note,
-        EnrollmentService.Waiter.sleeping(java.time.Clock.systemUTC()));
+    return new EnrollmentService.Settings(retry, java.time.Duration.ofSeconds(timeoutSeconds), !noCaCerts);
   }
 
   /** Claims the enrollment for this command (abandon), as a run does. */

@@ -25,6 +25,7 @@ public final class EnrollmentRunner {
   private final Consumer<String> progress;
   private final RetryPolicy retry;
   private final java.time.Clock clock;
+  private StepObserver observer = StepObserver.NONE;
 
   public EnrollmentRunner(Journal journal, EnrollmentMachine machine, RetryPolicy retry, Consumer<String> progress) {
     this(journal, machine, retry, progress, java.time.Clock.systemUTC());
@@ -37,6 +38,11 @@ public final class EnrollmentRunner {
     this.retry = retry;
     this.progress = progress;
     this.clock = clock;
+  }
+
+  /** Tells {@code observer} of every step from here on. */
+  public void observe(StepObserver observer) {
+    this.observer = observer;
   }
 
   /** Continues an enrollment loaded from the journal: in-flight states first become their recovery states. */
@@ -69,7 +75,10 @@ public final class EnrollmentRunner {
     while (true) {
       Step step;
       try {
+        EnrollmentState from = e.state;
+        long started = System.nanoTime();
         step = machine.step(e);
+        observer.stepped(e, from, System.nanoTime() - started);
         if (e.stuck != null || e.waiting != null || e.notBefore != null) {
           e.stuck = null;
           e.waiting = step.wake() == Step.Wake.PARKED ? step.waiting() : null;

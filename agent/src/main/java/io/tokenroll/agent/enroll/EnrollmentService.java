@@ -53,14 +53,22 @@ public final class EnrollmentService {
   private final Settings settings;
   private final Consumer<String> progress;
   private final Waiter waiter;
+  private final StepObserver observer;
 
   public EnrollmentService(FileJournal journal, Path stateDirectory, Settings settings, Consumer<String> progress,
                            Waiter waiter) {
+    this(journal, stateDirectory, settings, progress, waiter, StepObserver.NONE);
+  }
+
+  /** As above, with {@code observer} told of every step of every run. */
+  public EnrollmentService(FileJournal journal, Path stateDirectory, Settings settings, Consumer<String> progress,
+                           Waiter waiter, StepObserver observer) {
     this.journal = journal;
     this.stateDirectory = stateDirectory;
     this.settings = settings;
     this.progress = progress;
     this.waiter = waiter;
+    this.observer = observer;
   }
 
   /** Claims the enrollment for this process, or says which process has it. */
@@ -93,6 +101,7 @@ public final class EnrollmentService {
          EnrollmentContext ctx = new EnrollmentContext(e, journal, stateDirectory, settings.retry(),
              settings.timeout(), settings.writeCaCertificates(), progress)) {
       requireCurrent(e);
+      ctx.runner().observe(observer);
       try {
         if (logsInFirst(e, ctx)) {
           ctx.token().session(); // a wrong PIN stops here, before anything reaches the server

@@ -31,7 +31,7 @@ public sealed interface TokenPlan {
   record Renew(Enrollment current) implements TokenPlan {
   }
 
-  record Nothing(Instant renewalDue) implements TokenPlan {
+  record Nothing(Enrollment current, Instant renewalDue) implements TokenPlan {
   }
 
   /**
@@ -71,7 +71,7 @@ public sealed interface TokenPlan {
         && o.certificateSerial != null && o.notAfter == null)) {
       return new Undated(current.get());
     }
-    return due != null && !now.isBefore(due) ? new Renew(current.get()) : new Nothing(due);
+    return due != null && !now.isBefore(due) ? new Renew(current.get()) : new Nothing(current.get(), due);
   }
 
   /**

@@ -1,0 +1,151 @@
+package io.tokenroll.agent.cli;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.TokenPlan;
+import io.tokenroll.agent.journal.PrivateFiles;
+import io.tokenroll.agent.provision.CardResult;
+import io.tokenroll.agent.provision.ProvisionListener;
+import io.tokenroll.agent.provision.Provisioning;
+import io.tokenroll.agent.provision.TokenSelector;
+import io.tokenroll.pkcs11.pin.PinSource;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "provision", header = "Enrolls many tokens at once: a helpdesk's stack of cards, a lab's fleet.",
+    description = {
+        "  tokenroll provision --server https://cm.example.com/ --template \"Smart Card Logon\" \\",
+        "      --module /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so --tokens 'desk-*' \\",
+        "      --pin-source 'file:/secure/pins/{serial}.pin' --user helpdesk --password-source prompt",
+        "",
+        "Every initialised token of the module that --tokens matches runs the same journaled enrollment as",
+        "'tokenroll enroll', several at once. A token whose journal shows an unfinished enrollment for the",
+        "template goes on with it; one with a current certificate of the template is skipped (--force enrolls",
+        "it again). One card's failure, a wrong PIN included, stops that card only. A killed run loses nothing:",
+        "'tokenroll resume' finishes every card. Progress is redrawn in place on a terminal, a line per event",
+        "otherwise; the report (a table, or --json, and --report FILE) says what happened to each card."})
+final class ProvisionCommand extends EnrollmentCommand {
+  @Mixin
+  ServerOptions server;
+
+  @Mixin
+  RequestOptions request;
+
+  @Option(names = {"-m", "--module"}, paramLabel = "<library>",
+      description = "PKCS#11 library (default: $TOKENROLL_MODULE, else " + "/usr/lib/softhsm/libsofthsm2.so).")
+  Path module;
+
+  @Option(names = "--module-args", paramLabel = "<string>",
+      description = "Initialisation string for libraries that need one (NSS softoken: configdir='sql:/path' …).")
+  String moduleArgs;
+
+  @Option(names = "--tokens", paramLabel = "<all|pattern|list>", defaultValue = "all",
+      description = "Which tokens: all (default), a label pattern with * and ? (desk-*), or labels and serials "
+          + "separated by commas.")
+  String tokens;
+
+  @Option(names = "--pin-source", paramLabel = "<source>",
+      description = "Where each card's user PIN comes from: file:<path> or env:<VARIABLE>, the same for every card, "
+          + "or a path with {label} or {serial} for each card's own (file:/secure/pins/{serial}.pin).")
+  String pinSource;
+
+  @Option(names = "--parallel", paramLabel = "<n>", defaultValue = "0",
+      description = "Cards at once (default: two a core, one for modules that write one object at a time; at most "
+          + Provisioning.MAX_PARALLEL + ").")
+  int parallel;
+
+  @Option(names = "--force", description = "Enroll cards that hold a current certificate of the template too.")
+  boolean force;
+
+  @Option(names = "--report", paramLabel = "<file>",
+      description = "Also write the report as JSON to this new file (0600), for the helpdesk's archive.")
+  Path report;
+
+  @Override
+  protected int run() throws Exception {
+    String pins = pinSource != null ? pinSource : System.getenv("TOKENROLL_PIN_SOURCE");
+    if (pins == null) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "no PIN source: give --pin-source file:<path>, "
+          + "env:<VARIABLE> or file:<dir>/{serial}.pin");
+    }
+    TokenSelector selector;
+    try {
+      PinSource.parse(pins.replace("{label}", "label").replace("{serial}", "serial")); // checks the form
+      if (pins.equals("prompt") || pins.startsWith("pinentry")) {
+        throw new IllegalArgumentException("--pin-source " + pins + " would ask once for every card; give "
+            + "file: or env:");
+      }
+      selector = TokenSelector.parse(tokens);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
+    }
+    if (parallel < 0) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--parallel must be at least 1 (or 0: chosen for you)");
+    }
+    if (report != null && java.nio.file.Files.exists(report, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--report " + report + " already exists; a report is "
+          + "written only to a new file");
+    }
+    Enrollment checked = Enrollment.create("Enroll"); // the server options, checked before any card is touched
+    server.applyTo(checked);
+    if ("prompt".equals(checked.login.secretSource())) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--password-source prompt would ask once for every card; give "
+          + "file:<path> or env:<VARIABLE>");
+    }
+    Path library = module != null ? module : System.getenv("TOKENROLL_MODULE") != null
+        ? Path.of(System.getenv("TOKENROLL_MODULE")) : TokenOptions.DEFAULT_MODULE;
+    String args = moduleArgs != null ? moduleArgs : System.getenv("TOKENROLL_MODULE_ARGS");
+    // the workers' HTTPS connections are kept for the next request: as many as run at once (the JDK keeps 5)
+    if (System.getProperty("http.maxConnections") == null) {
+      System.setProperty("http.maxConnections", String.valueOf(Provisioning.MAX_PARALLEL));
+    }
+    Provisioning.Request what = new Provisioning.Request(new TokenPlan.Target(library, request.template, null),
+        args, selector, pins, parallel, force, () -> {
+          Enrollment e = Enrollment.create("Enroll");
+          server.applyTo(e);
+          request.applyTo(e);
+          return e;
+        });
+    LiveProgress live = LiveProgress.onTerminal();
+    ProvisionListener progress = live != null ? live : new PlainProgress(spec.commandLine().getErr());
+    List<CardResult> results;
+    try {
+      results = new Provisioning(state.journal(), state.directory(), settings(), progress, Clock.systemUTC())
+          .run(what);
+    } catch (IllegalArgumentException e) {
+      throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
+    } finally {
+      if (live != null) {
+        live.close();
+      }
+    }
+    if (report != null) {
+      Path file = report.toAbsolutePath();
+      PrivateFiles.replace(file, file.resolveSibling("." + file.getFileName() + ".tmp"),
+          Output.json(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    if (json()) {
+      printJson(results);
+    } else {
+      Output.Table table = new Output.Table("TOKEN", "SERIAL", "RESULT", "CERTIFICATES", "EXPIRES", "SECONDS",
+          "ENROLLMENT", "REASON");
+      for (CardResult r : results) {
+        table.row(r.token(), r.serial(), r.outcome(), String.join(",", r.certificates().stream()
+                .map(CardResult.Certificate::serial).toList()),
+            r.certificates().stream().map(c -> String.valueOf(c.notAfter())).min(String::compareTo).orElse(null),
+            String.format("%.1f", r.millis() / 1000.0), r.enrollment(), r.reason());
+      }
+      table.print(out());
+    }
+    long enrolled = results.stream().filter(r -> r.outcome() == CardResult.Outcome.ENROLLED).count();
+    long skipped = results.stream().filter(r -> r.outcome() == CardResult.Outcome.SKIPPED).count();
+    long waiting = results.stream().filter(r -> r.outcome() == CardResult.Outcome.WAITING).count();
+    long failed = results.stream().filter(r -> r.outcome() == CardResult.Outcome.FAILED).count();
+    note(results.size() + " token(s): " + enrolled + " enrolled, " + skipped + " skipped, " + waiting + " waiting, "
+        + failed + " failed");
+    return failed > 0 ? ExitCodes.FAILED : waiting > 0 ? ExitCodes.UNEXPECTED_STATE : ExitCodes.OK;
+  }
+}

@@ -1,0 +1,241 @@
+package io.tokenroll.agent.provision;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentService;
+import io.tokenroll.agent.enroll.EnrollmentState;
+import io.tokenroll.agent.enroll.Step;
+import io.tokenroll.agent.enroll.TokenPlan;
+import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.pkcs11.Pkcs11Uri;
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenInfo;
+import io.tokenroll.pkcs11.TokenModule;
+import io.tokenroll.pkcs11.TokenSession;
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Helpdesk provisioning: every matching token of a module enrolled for one template, by a bounded pool of workers
+ * in one process. Each card runs the same journaled enrollment as {@code tokenroll enroll} — a killed run leaves
+ * every card at a journaled step for {@code tokenroll resume} — and what the journal says of a card decides first:
+ * an unfinished enrollment goes on, a current certificate is left alone unless forced. One card's failure, a
+ * wrong PIN included, is that card's result and never stops the others. The workers share the process's HTTPS
+ * connections and TLS sessions to the server (HttpTransport keeps them per server).
+ */
+public final class Provisioning {
+  /** At most this many workers, whatever is asked: a PKCS#11 module and a server take only so many at once. */
+  public static final int MAX_PARALLEL = 32;
+
+  /**
+   * What to provision.
+   *
+   * @param pinSource the PIN source of every card; {@code {label}} and {@code {serial}} in it stand for each
+   *                  card's own (file:/secure/pins/{serial}.pin)
+   * @param parallel  workers; 0 chooses from the cores and the token's own parallelism
+   * @param force     enroll cards that hold a current certificate of the template too (a renewal where the
+   *                  current enrollment allows one)
+   * @param enrollment a new enrollment with the server, template and request options filled in
+   */
+  public record Request(TokenPlan.Target target, String moduleArgs, TokenSelector tokens, String pinSource,
+                        int parallel, boolean force, Supplier<Enrollment> enrollment) {
+  }
+
+  private final FileJournal journal;
+  private final Clock clock;
+  private final Map<String, Card> byEnrollment = new ConcurrentHashMap<>();
+  private final EnrollmentService service;
+
+  /** One card while a worker has it: its step timings, filled by the worker's thread only. */
+  private record Card(TokenInfo token, Map<String, Long> steps) {
+  }
+
+  public Provisioning(FileJournal journal, java.nio.file.Path stateDirectory, EnrollmentService.Settings settings,
+                      ProvisionListener listener, Clock clock) {
+    this.journal = journal;
+    this.clock = clock;
+    this.listener = listener;
+    this.service = new EnrollmentService(journal, stateDirectory, settings, m -> { },
+        EnrollmentService.Waiter.sleeping(clock), (e, from, nanos) -> {
+          Card card = byEnrollment.get(e.id);
+          if (card != null) {
+            card.steps().merge(from.name(), nanos / 1_000_000, Long::sum);
+            listener.step(card.token().label(), e.state.name());
+          }
+        });
+  }
+
+  private final ProvisionListener listener;
+
+  /** The matching cards, each provisioned; results in the order the module lists the tokens. */
+  public List<CardResult> run(Request request) throws TokenException, IOException, InterruptedException {
+    // the module stays loaded for the whole run: the enrollments' own loads and closes then never finalise it
+    try (TokenModule module = request.moduleArgs() == null ? TokenModule.load(request.target().module())
+        : TokenModule.load(request.target().module(), request.moduleArgs())) {
+      List<TokenInfo> cards = module.tokens().stream()
+          .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && request.tokens().matches(t)).toList();
+      if (cards.isEmpty()) {
+        throw new IllegalArgumentException("no initialised token of " + request.target().module() + " matches "
+            + "--tokens; 'tokenroll tokens' lists them");
+      }
+      int parallel = Math.min(cards.size(), request.parallel() > 0 ? Math.min(request.parallel(), MAX_PARALLEL)
+          : defaultParallel(module, cards.get(0)));
+      listener.planned(cards.size(), parallel);
+      List<Enrollment> journaled = journal.all();
+      AtomicInteger worker = new AtomicInteger();
+      ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
+        Thread t = new Thread(r, "provision-" + worker.incrementAndGet());
+        t.setDaemon(true); // a run that ends by an error never hangs the JVM on its idle workers
+        return t;
+      });
+      try {
+        List<Future<CardResult>> running = new ArrayList<>();
+        for (TokenInfo card : cards) {
+          running.add(pool.submit(() -> provision(request, card, journaled)));
+        }
+        List<CardResult> results = new ArrayList<>();
+        for (Future<CardResult> f : running) {
+          try {
+            results.add(f.get());
+          } catch (ExecutionException e) { // provision() returns its failures; this is a bug, said as one
+            throw new IllegalStateException("a provisioning worker failed: " + e.getCause(), e.getCause());
+          }
+        }
+        return results;
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
+
+  /**
+   * Two workers a core — a card's time is mostly the server's answer and the token's key generation, which
+   * overlap — but one for modules that write token objects one at a time (NSS, tpm2-pkcs11 behind abrmd).
+   */
+  private static int defaultParallel(TokenModule module, TokenInfo first) {
+    try (TokenSession s = module.open(Pkcs11Uri.forToken(first))) {
+      if (!s.capabilities().parallelObjectWrites()) {
+        return 1;
+      }
+    } catch (TokenException e) {
+      return 1; // the card's own worker will say what is wrong with it
+    }
+    return Math.min(MAX_PARALLEL, 2 * Runtime.getRuntime().availableProcessors());
+  }
+
+  private CardResult provision(Request request, TokenInfo token, List<Enrollment> journaled) {
+    long started = System.nanoTime();
+    listener.started(token.label());
+    Map<String, Long> steps = new LinkedHashMap<>();
+    Enrollment e = null;
+    CardResult result;
+    try {
+      TokenPlan next = TokenPlan.of(request.target(), token, journaled, clock.instant());
+      boolean resume = false;
+      if (next instanceof TokenPlan.Resume r) {
+        e = journal.get(r.enrollment().id).orElse(r.enrollment());
+        resume = true;
+      } else if (current(next) != null && !request.force()) {
+        Enrollment current = current(next);
+        result = new CardResult(token.label(), token.serial(), CardResult.Outcome.SKIPPED, "holds a current "
+            + "certificate of the template (enrollment " + current.id + (current.renewAfter == null ? ""
+            : ", renewal due " + current.renewAfter) + "); --force enrolls it again", current.id,
+            certificates(current), millis(started), steps);
+        listener.finished(result);
+        return result;
+      } else if (current(next) != null && current(next).smartcardUuid != null) {
+        e = Enrollment.followUp(current(next), "Renew"); // forced: new keys, the old ones go after success
+        e.pinSource = pinSource(request.pinSource(), token);
+      } else {
+        e = request.enrollment().get();
+        e.recordToken(request.target().module(), request.moduleArgs(), token, pinSource(request.pinSource(), token));
+      }
+      byEnrollment.put(e.id, new Card(token, steps));
+      Step step = service.run(e, resume);
+      result = result(token, e, step, started, steps);
+    } catch (Exception ex) { // one card's failure is its result; the others go on
+      String kept = e != null && journaled(e) ? " (enrollment " + e.id + " is kept: 'tokenroll resume " + e.id
+          + "')" : "";
+      result = new CardResult(token.label(), token.serial(), CardResult.Outcome.FAILED, ex.getMessage() + kept,
+          e == null || kept.isEmpty() ? null : e.id, List.of(), millis(started), steps);
+    } finally {
+      if (e != null) {
+        byEnrollment.remove(e.id);
+      }
+    }
+    listener.finished(result);
+    return result;
+  }
+
+  /** The card's current enrollment for the template, when the journal has one. */
+  private static Enrollment current(TokenPlan plan) {
+    if (plan instanceof TokenPlan.Renew r) {
+      return r.current();
+    }
+    if (plan instanceof TokenPlan.Undated u) {
+      return u.current();
+    }
+    return plan instanceof TokenPlan.Nothing n ? n.current() : null;
+  }
+
+  private CardResult result(TokenInfo token, Enrollment e, Step step, long started, Map<String, Long> steps) {
+    CardResult.Outcome outcome;
+    String reason = step.message();
+    if (step.wake() == Step.Wake.DONE && e.state == EnrollmentState.COMPLETED) {
+      outcome = CardResult.Outcome.ENROLLED;
+      reason = null;
+    } else if (step.wake() == Step.Wake.PARKED && journaled(e)) {
+      outcome = CardResult.Outcome.WAITING;
+    } else {
+      outcome = CardResult.Outcome.FAILED;
+      reason = (reason == null ? "ended " + e.state : reason) + (e.lastError == null || reason != null
+          && reason.contains(e.lastError) ? "" : ": " + e.lastError);
+    }
+    return new CardResult(token.label(), token.serial(), outcome, reason, journaled(e) ? e.id : null,
+        certificates(e), millis(started), steps);
+  }
+
+  private boolean journaled(Enrollment e) {
+    try {
+      return journal.get(e.id).isPresent();
+    } catch (IOException unreadable) {
+      return true; // a file is there; better to point at it than to say nothing was kept
+    }
+  }
+
+  private static List<CardResult.Certificate> certificates(Enrollment e) {
+    return e.outcomes.stream().filter(o -> "INSTALLED".equals(o.result) && o.certificateSerial != null)
+        .map(o -> new CardResult.Certificate(o.certificateSerial, o.notAfter)).toList();
+  }
+
+  private static long millis(long started) {
+    return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  /**
+   * The card's PIN source: {@code {label}} and {@code {serial}} replaced by its own. A label that could step out
+   * of a directory ('/', '..') is refused rather than used in a path.
+   */
+  static String pinSource(String pattern, TokenInfo token) {
+    if (!pattern.contains("{label}") && !pattern.contains("{serial}")) {
+      return pattern;
+    }
+    for (String value : List.of(token.label(), token.serial())) {
+      if (value.contains("/") || value.equals("..") || value.equals(".") || value.chars().anyMatch(c -> c < 0x20)) {
+        throw new IllegalArgumentException("the token '" + token.label() + "' cannot name its PIN file: its label "
+            + "or serial is not a plain file name");
+      }
+    }
+    return pattern.replace("{label}", token.label()).replace("{serial}", token.serial());
+  }
+}

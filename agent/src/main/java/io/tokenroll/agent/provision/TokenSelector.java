@@ -1,0 +1,57 @@
+package io.tokenroll.agent.provision;
+
+import io.tokenroll.pkcs11.TokenInfo;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Which of a module's tokens a provisioning run takes: {@code all}; a label pattern with {@code *} and {@code ?}
+ * ({@code desk-*}); or a comma-separated list of labels and serial numbers ({@code alice,bob,0a1b2c3d}).
+ */
+public sealed interface TokenSelector {
+  boolean matches(TokenInfo token);
+
+  record All() implements TokenSelector {
+    @Override
+    public boolean matches(TokenInfo token) {
+      return true;
+    }
+  }
+
+  record LabelPattern(String glob, Pattern regex) implements TokenSelector {
+    @Override
+    public boolean matches(TokenInfo token) {
+      return regex.matcher(token.label()).matches();
+    }
+  }
+
+  record Listed(Set<String> labelsOrSerials) implements TokenSelector {
+    @Override
+    public boolean matches(TokenInfo token) {
+      return labelsOrSerials.contains(token.label()) || labelsOrSerials.contains(token.serial());
+    }
+  }
+
+  static TokenSelector parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("--tokens is empty: give all, a label pattern (desk-*) or a list "
+          + "(alice,bob)");
+    }
+    if (text.equals("all")) {
+      return new All();
+    }
+    if (text.contains("*") || text.contains("?")) {
+      StringBuilder regex = new StringBuilder();
+      for (char c : text.toCharArray()) {
+        regex.append(c == '*' ? ".*" : c == '?' ? "." : Pattern.quote(String.valueOf(c)));
+      }
+      return new LabelPattern(text, Pattern.compile(regex.toString()));
+    }
+    List<String> items = List.of(text.split(",", -1)).stream().map(String::strip).toList();
+    if (items.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException("--tokens " + text + ": an empty name in the list");
+    }
+    return new Listed(Set.copyOf(items));
+  }
+}
