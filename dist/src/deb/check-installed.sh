@@ -11,6 +11,11 @@ trap 'dpkg -r tokenroll >/dev/null' EXIT
 test "$(command -v tokenroll)" = /usr/bin/tokenroll
 version=$(cd / && tokenroll --version)
 echo "installed: $version"
+# postinst built the class-data archive with the demo (SoftHSM2 is installed here); the launcher maps it
+test -s /var/cache/tokenroll-cds/tokenroll.jsa || { echo "no class-data archive after installation" >&2; exit 1; }
+cds_log=$(cd / && TOKENROLL_JAVA_OPTS="-Xlog:cds=info" tokenroll --version | grep -c "Mapped dynamic region" || true)
+[ "$cds_log" -gt 0 ] || { echo "the launcher does not use the class-data archive" >&2; exit 1; }
+echo "installed: class-data archive built and used"
 out=$(cd / && HOME=$(mktemp -d) tokenroll demo 2>&1) || { echo "$out"; echo "the installed demo failed" >&2; exit 1; }
 echo "$out" | grep -q "COMPLETED" || { echo "$out"; echo "the installed demo did not complete" >&2; exit 1; }
 echo "installed demo: COMPLETED"

@@ -24,6 +24,8 @@ import picocli.CommandLine.Option;
         "PINs are random and live in files inside that directory; they are never printed."})
 final class DemoCommand implements Callable<Integer> {
   static final String STAGE = "TOKENROLL_DEMO_DIR";
+  /** Set by the launchers when the jar has no class-data archive yet: where the demo's job writes one. */
+  static final String CDS_ARCHIVE = "TOKENROLL_CDS_ARCHIVE";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   @Option(names = "--keep", description = "Keep the demo token directory instead of deleting it.")
@@ -60,8 +62,15 @@ final class DemoCommand implements Callable<Integer> {
   /** Runs this same program again, in a child JVM that sees the private SoftHSM2 configuration. */
   private int relaunch(Path conf, Path dir) throws IOException, InterruptedException {
     String java = ProcessHandle.current().info().command().orElse("java");
-    List<String> command = new ArrayList<>(List.of(java, "-cp", System.getProperty("java.class.path"),
-        Main.class.getName(), "demo"));
+    List<String> command = new ArrayList<>(List.of(java));
+    String archive = System.getenv(CDS_ARCHIVE);
+    if (archive != null && !archive.isBlank()) {
+      // the launcher asks for a class-data archive of the whole enrollment path: the job dumps the classes it
+      // loaded when it ends (JDK 17's dynamic archive), with the launcher's settings, quietly
+      command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:ArchiveClassesAtExit=" + archive,
+          "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
+    }
+    command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "demo"));
     ProcessBuilder pb = new ProcessBuilder(command).inheritIO();
     pb.environment().put("SOFTHSM2_CONF", conf.toString());
     pb.environment().put(STAGE, dir.toString());

@@ -57,13 +57,16 @@ public final class Cli {
     List<Subcommand> all = new java.util.ArrayList<>(COMMANDS);
     all.addAll(extra);
     boolean known = all.stream().anyMatch(c -> c.name().equals(wanted));
+    // --version needs no command at all: building every command for it loaded Jackson and half the agent
+    boolean versionOnly = wanted == null && java.util.Arrays.stream(args)
+        .anyMatch(a -> a.equals("--version") || a.equals("-V"));
     CommandLine cl = new CommandLine(new TokenrollCommand());
     for (Subcommand c : all) {
-      if (!known || c.name().equals(wanted)) {
+      if (!versionOnly && (!known || c.name().equals(wanted))) {
         cl.addSubcommand(c.name(), c.factory().get());
       }
     }
-    if (!known) {
+    if (!known && !versionOnly) {
       cl.addSubcommand("help", new CommandLine.HelpCommand());
     }
     cl.setExecutionExceptionHandler(Cli::handle);

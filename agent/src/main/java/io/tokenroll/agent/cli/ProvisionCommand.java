@@ -117,6 +117,9 @@ final class ProvisionCommand extends EnrollmentCommand {
           .run(what);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
+    } catch (io.tokenroll.agent.enroll.EnrollmentException | io.tokenroll.agent.http.ServerException e) {
+      // the template, asked about once before any card: no card was touched
+      throw new CliException(ExitCodes.FAILED, e.getMessage() + "; no token was touched");
     } finally {
       if (live != null) {
         live.close();

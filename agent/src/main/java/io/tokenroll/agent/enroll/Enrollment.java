@@ -105,6 +105,14 @@ public final class Enrollment {
     cardId = io.tokenroll.agent.token.CardIds.of(token);
   }
 
+  /** Takes over what the server said of the template for {@code resolved} (see EnrollmentService.resolveTemplate). */
+  public void takeTemplateOf(Enrollment resolved) {
+    template = resolved.template;
+    templateUuid = resolved.templateUuid;
+    smartcardTemplate = resolved.smartcardTemplate;
+    userPinOption = resolved.userPinOption;
+  }
+
   /**
    * Dates a completed enrollment journaled before certificate dates were kept: each installed item's validity from
    * the certificate of the same serial among {@code certificates} (read from the token), then the renewal time.

@@ -71,6 +71,21 @@ public final class EnrollmentService {
     this.observer = observer;
   }
 
+  /**
+   * Asks the server once about the template of {@code prototype}, a new enrollment not journaled (its name, the
+   * workflow's policy, the card configuration), so that enrollments that {@link Enrollment#takeTemplateOf take it
+   * over} skip those requests: a provisioning run asks once, not once a card. Nothing for a CA (certsrv).
+   */
+  public void resolveTemplate(Enrollment prototype)
+      throws IOException, GeneralSecurityException, EnrollmentException, io.tokenroll.agent.http.ServerException {
+    try (EnrollmentContext ctx = new EnrollmentContext(prototype, journal, stateDirectory, settings.retry(),
+        settings.timeout(), settings.writeCaCertificates(), progress)) {
+      if (ctx.cm() != null) {
+        MimCmProtocol.resolveTemplate(ctx.cm(), prototype);
+      }
+    }
+  }
+
   /** Claims the enrollment for this process, or says which process has it. */
   public EnrollmentClaim claim(String id) throws IOException, Conflict {
     return journal.claim(id).orElseThrow(() -> new Conflict("enrollment " + id + " is being run by another "

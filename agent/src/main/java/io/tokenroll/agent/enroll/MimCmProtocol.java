@@ -60,7 +60,7 @@ final class MimCmProtocol implements Protocol {
 
   private Step createRequest(Enrollment e) throws IOException, ServerException, EnrollmentException {
     if (e.templateUuid == null) {
-      resolveTemplate(e);
+      resolveTemplate(cm, e);
     }
     RequestType type = RequestType.parse(e.workflow);
     String comment = (e.comment == null || e.comment.isBlank() ? "" : e.comment + " ") + "[" + e.nonce() + "]";
@@ -73,7 +73,11 @@ final class MimCmProtocol implements Protocol {
     return Step.now(e);
   }
 
-  private void resolveTemplate(Enrollment e) throws ServerException, EnrollmentException {
+  /**
+   * The template by name (or UUID) on the server: its UUID and name, whether it is a card template, the workflow
+   * enabled, and the card's user PIN option — recorded on {@code e}.
+   */
+  static void resolveTemplate(MimCmClient cm, Enrollment e) throws ServerException, EnrollmentException {
     var templates = cm.profileTemplates();
     var t = templates.stream().filter(x -> x.name() != null && x.name().equalsIgnoreCase(e.template)
         || x.uuid() != null && x.uuid().toString().equalsIgnoreCase(e.template)).findFirst()

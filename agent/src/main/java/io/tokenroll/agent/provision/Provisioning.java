@@ -78,7 +78,9 @@ public final class Provisioning {
   private final ProvisionListener listener;
 
   /** The matching cards, each provisioned; results in the order the module lists the tokens. */
-  public List<CardResult> run(Request request) throws TokenException, IOException, InterruptedException {
+  public List<CardResult> run(Request request) throws TokenException, IOException, InterruptedException,
+      io.tokenroll.agent.enroll.EnrollmentException, io.tokenroll.agent.http.ServerException,
+      java.security.GeneralSecurityException {
     // the module stays loaded for the whole run: the enrollments' own loads and closes then never finalise it
     try (TokenModule module = request.moduleArgs() == null ? TokenModule.load(request.target().module())
         : TokenModule.load(request.target().module(), request.moduleArgs())) {
@@ -90,6 +92,9 @@ public final class Provisioning {
       }
       int parallel = Math.min(cards.size(), request.parallel() > 0 ? Math.min(request.parallel(), MAX_PARALLEL)
           : defaultParallel(module, cards.get(0)));
+      // the template asked about once for the run, not once a card (its name, policy and card configuration)
+      Enrollment template = request.enrollment().get();
+      service.resolveTemplate(template);
       listener.planned(cards.size(), parallel);
       List<Enrollment> journaled = journal.all();
       AtomicInteger worker = new AtomicInteger();
@@ -101,7 +106,7 @@ public final class Provisioning {
       try {
         List<Future<CardResult>> running = new ArrayList<>();
         for (TokenInfo card : cards) {
-          running.add(pool.submit(() -> provision(request, card, journaled)));
+          running.add(pool.submit(() -> provision(request, template, card, journaled)));
         }
         List<CardResult> results = new ArrayList<>();
         for (Future<CardResult> f : running) {
@@ -133,7 +138,7 @@ public final class Provisioning {
     return Math.min(MAX_PARALLEL, 2 * Runtime.getRuntime().availableProcessors());
   }
 
-  private CardResult provision(Request request, TokenInfo token, List<Enrollment> journaled) {
+  private CardResult provision(Request request, Enrollment template, TokenInfo token, List<Enrollment> journaled) {
     long started = System.nanoTime();
     listener.started(token.label());
     Map<String, Long> steps = new LinkedHashMap<>();
@@ -158,6 +163,7 @@ public final class Provisioning {
         e.pinSource = pinSource(request.pinSource(), token);
       } else {
         e = request.enrollment().get();
+        e.takeTemplateOf(template);
         e.recordToken(request.target().module(), request.moduleArgs(), token, pinSource(request.pinSource(), token));
       }
       byEnrollment.put(e.id, new Card(token, steps));

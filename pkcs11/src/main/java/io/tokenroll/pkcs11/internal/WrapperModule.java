@@ -41,6 +41,8 @@ public final class WrapperModule implements TokenModule {
   private final PKCS11Module module;
   private final String description;
   private final Map<Long, TokenInfo> infoCache = new ConcurrentHashMap<>();
+  /** The slot each initialised token was last seen in, by serial number: looked at first (see selectSlot). */
+  private final Map<String, Slot> lastFound = new ConcurrentHashMap<>();
   private final Map<Long, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
   private final AtomicInteger openSessions = new AtomicInteger();
   private final AtomicInteger keysGenerated = new AtomicInteger();
@@ -154,7 +156,7 @@ public final class WrapperModule implements TokenModule {
     synchronized (LOADED) { // not during a re-initialisation (see sessionClosed)
       List<TokenInfo> result = new ArrayList<>();
       for (Slot slot : slots()) {
-        result.add(info(slot.getToken()));
+        result.add(seen(slot, info(slot.getToken())));
       }
       return result;
     }
@@ -190,17 +192,50 @@ public final class WrapperModule implements TokenModule {
   private record Selected(Token token, TokenInfo info) {
   }
 
+  /**
+   * The one initialised token {@code uri} matches. Finding it means reading the token info of every slot, which on a
+   * module with hundreds of tokens (a provisioning run, SoftHSM2's store) costs more than the work done with the
+   * token. So a URI that names a serial number — unique within a module — is looked for first in the slot where that
+   * token was last seen (by a listing or a selection); every slot is read only when it is not there any more.
+   */
   private Selected selectSlot(Pkcs11Uri uri) throws TokenException {
+    String key = uri.serial();
+    Slot known = key == null ? null : lastFound.get(key);
+    if (known != null) {
+      try {
+        Selected s = new Selected(known.getToken(), info(known.getToken()));
+        if (uri.matches(s.info) && s.info.has(TokenInfo.Flag.TOKEN_INITIALIZED)) {
+          return s;
+        }
+      } catch (TokenException | RuntimeException gone) {
+        // the card was pulled or the slot went away: look at every slot
+      }
+      lastFound.remove(key);
+    }
+    return scan(uri);
+  }
+
+  /** Remembers where an initialised token is, for the next selection by its serial number. */
+  private TokenInfo seen(Slot slot, TokenInfo info) {
+    if (info.has(TokenInfo.Flag.TOKEN_INITIALIZED) && !info.serial().isBlank()) {
+      lastFound.put(info.serial(), slot);
+    }
+    return info;
+  }
+
+  private Selected scan(Pkcs11Uri uri) throws TokenException {
     List<Selected> all = new ArrayList<>();
     for (Slot slot : slots()) {
-      all.add(new Selected(slot.getToken(), info(slot.getToken())));
+      // matching needs the label, serial and flags; the mechanism list (dozens of calls a token) only the one chosen
+      all.add(new Selected(slot.getToken(), seen(slot, TokenInfos.read(slot.getToken(), List.of()))));
     }
     List<Selected> matching = all.stream()
         .filter(s -> uri.matches(s.info))
         .filter(s -> uri.selectsToken() || s.info.has(TokenInfo.Flag.TOKEN_INITIALIZED))
         .toList();
     if (matching.size() == 1) {
-      return matching.get(0);
+      Token chosen = matching.get(0).token;
+      return new Selected(chosen, info(chosen));
     }
     String present = all.isEmpty() ? "no tokens are present"
         : "present: " + all.stream().map(s -> s.info.describe()).collect(Collectors.joining(", "));
@@ -295,6 +330,7 @@ public final class WrapperModule implements TokenModule {
       cInitialize(module, library, initArgs);
       keysGenerated.set(0);
       infoCache.clear();
+      lastFound.clear();
     } catch (TokenException e) {
       reinitFailure = e;
     }
