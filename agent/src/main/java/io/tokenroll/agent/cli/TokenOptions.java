@@ -6,6 +6,7 @@ import io.tokenroll.pkcs11.TokenModule;
 import io.tokenroll.pkcs11.TokenSession;
 import io.tokenroll.pkcs11.pin.PinSource;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -14,15 +15,8 @@ import picocli.CommandLine.Option;
  * TOKENROLL_MODULE_ARGS, TOKENROLL_TOKEN, TOKENROLL_PIN_SOURCE); options win. There is no PIN option.
  */
 public final class TokenOptions {
-  public static final Path DEFAULT_MODULE = Path.of("/usr/lib/softhsm/libsofthsm2.so");
-
-  @Option(names = {"-m", "--module"}, paramLabel = "<library>",
-      description = "PKCS#11 library (default: $TOKENROLL_MODULE, else ${DEFAULT-VALUE}).")
-  Path module;
-
-  @Option(names = "--module-args", paramLabel = "<string>",
-      description = "Initialisation string for libraries that need one (NSS softoken: configdir='sql:/path' …).")
-  String moduleArgs;
+  @Mixin
+  ModuleOptions module;
 
   @Option(names = {"-t", "--token"}, paramLabel = "<uri>",
       description = "The token: a PKCS#11 URI (pkcs11:token=<label>;serial=<serial>) or just its label. "
@@ -44,19 +38,11 @@ public final class TokenOptions {
   }
 
   public Path library() {
-    if (module != null) {
-      return module;
-    }
-    String fromUri = uri().modulePath();
-    if (fromUri != null) {
-      return Path.of(fromUri);
-    }
-    String env = System.getenv("TOKENROLL_MODULE");
-    return env != null && !env.isBlank() ? Path.of(env) : DEFAULT_MODULE;
+    return module.library(uri().modulePath());
   }
 
   public String moduleArgs() {
-    return moduleArgs != null ? moduleArgs : System.getenv("TOKENROLL_MODULE_ARGS");
+    return module.moduleArgs();
   }
 
   /** The PIN source spec (never the PIN): option, URI, environment, else a prompt when there is a terminal. */
@@ -92,8 +78,7 @@ public final class TokenOptions {
   }
 
   public TokenModule loadModule() throws TokenException {
-    String args = moduleArgs();
-    return args == null || args.isBlank() ? TokenModule.load(library()) : TokenModule.load(library(), args);
+    return TokenModule.load(library(), moduleArgs());
   }
 
   /** Opens the selected token and logs in once. */

@@ -305,8 +305,7 @@ public final class Agent {
   }
 
   private static TokenModule load(AgentConfig.Rule rule) throws TokenException {
-    return rule.moduleArgs() == null ? TokenModule.load(Path.of(rule.module()))
-        : TokenModule.load(Path.of(rule.module()), rule.moduleArgs());
+    return TokenModule.load(Path.of(rule.module()), rule.moduleArgs());
   }
 
   /** The initialised tokens the rule's module shows now that match its URI; none when the module fails. */

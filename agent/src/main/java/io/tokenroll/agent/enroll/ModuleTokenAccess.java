@@ -32,8 +32,7 @@ public final class ModuleTokenAccess implements TokenAccess {
 
   private TokenModule module() throws TokenException {
     if (module == null) {
-      module = e.moduleArgs == null ? TokenModule.load(Path.of(e.library))
-          : TokenModule.load(Path.of(e.library), e.moduleArgs);
+      module = TokenModule.load(Path.of(e.library), e.moduleArgs);
     }
     return module;
   }
