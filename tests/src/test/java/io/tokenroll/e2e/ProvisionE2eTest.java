@@ -187,6 +187,35 @@ class ProvisionE2eTest {
     }
   }
 
+  /** A retired card is a person's decision: provision says so and leaves it; --force enrolls it again. */
+  @Test
+  void aRetiredCard_isLeftToAPerson_unlessForced() throws Exception {
+    try (Stack s = stack.fresh("provision-retired")) {
+      Path pin = Backends.pinFile(s.dir, "fleet.pin", 6);
+      TestToken card = tokens("prov-ret", 1, pin).get(0);
+      Cli first = Cli.run(provision(s, "Smart Card Logon EC", card.label(), "file:" + pin).toArray(String[]::new));
+      assertEquals(0, first.exitCode(), first.toString());
+      String id = new FileJournal(s.state.resolve("enrollments")).all().get(0).id;
+      Cli retire = s.cli("retire", id);
+      assertEquals(0, retire.exitCode(), retire.toString());
+
+      List<String> args = provision(s, "Smart Card Logon EC", card.label(), "file:" + pin);
+      args.add("--json");
+      Cli again = Cli.run(args.toArray(String[]::new));
+      assertEquals(ExitCodes.FAILED, again.exitCode(), again.toString());
+      JsonNode r = JSON.readTree(again.out()).get(0);
+      assertTrue(r.get("reason").asText().contains("a person decides"), r.toString());
+      try (TokenSession session = card.open()) {
+        assertEquals(List.of(), session.find(new ObjectQuery(ObjectClass.PRIVATE_KEY, null, null)),
+            "left as retired");
+      }
+      args.add("--force");
+      Cli forced = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, forced.exitCode(), forced.toString());
+      assertKeyBoundCertificate(card, JSON.readTree(forced.out()).get(0));
+    }
+  }
+
   @Test
   void aRunKilledMidway_losesNoCard_resumeFinishesWhatStarted_andARerunTheRest() throws Exception {
     try (Stack s = stack.fresh("provision-kill")) {

@@ -86,8 +86,8 @@ final class AgentCommand extends BaseCommand {
     }
     java.util.concurrent.CountDownLatch finished = new java.util.concurrent.CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      SystemdNotify.send("STOPPING=1");
-      agent.stop(); // SIGTERM: finish the action in progress, which leaves its enrollment at a journaled step
+      agent.stop();
+      SystemdNotify.send("STOPPING=1"); // SIGTERM: finish the action in progress, which leaves its enrollment at a journaled step
       try {
         finished.await(120, java.util.concurrent.TimeUnit.SECONDS);
       } catch (InterruptedException e) {

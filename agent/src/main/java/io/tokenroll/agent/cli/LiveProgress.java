@@ -2,6 +2,7 @@ package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.provision.CardResult;
 import io.tokenroll.agent.provision.ProvisionListener;
+import io.tokenroll.pkcs11.TokenInfo;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,8 +22,14 @@ import org.jline.utils.Display;
 final class LiveProgress implements ProvisionListener, AutoCloseable {
   private final Terminal terminal;
   private final Display display;
-  private final Map<String, long[]> running = new LinkedHashMap<>(); // token → {start nanos}
+  /** By label and serial (factory cards may share a label; some have no serial): the start, label and step. */
+  private final Map<String, Long> running = new LinkedHashMap<>();
+  private final Map<String, String> labels = new LinkedHashMap<>();
   private final Map<String, String> steps = new LinkedHashMap<>();
+  /** The terminal's size, read at most once a second: with the exec provider each read runs stty. */
+  private int width = 80;
+  private int height = 24;
+  private long sizedAt;
   private final long started = System.nanoTime();
   private final Thread ticker;
   private int total;
@@ -70,20 +77,22 @@ final class LiveProgress implements ProvisionListener, AutoCloseable {
   }
 
   @Override
-  public synchronized void started(String token) {
-    running.put(token, new long[] {System.nanoTime()});
-    steps.put(token, "starting");
+  public synchronized void started(TokenInfo token) {
+    running.put(key(token.label(), token.serial()), System.nanoTime());
+    labels.put(key(token.label(), token.serial()), token.label());
+    steps.put(key(token.label(), token.serial()), "starting");
   }
 
   @Override
-  public synchronized void step(String token, String step) {
-    steps.put(token, step);
+  public synchronized void step(TokenInfo token, String step) {
+    steps.put(key(token.label(), token.serial()), step);
   }
 
   @Override
   public synchronized void finished(CardResult r) {
-    running.remove(r.token());
-    steps.remove(r.token());
+    running.remove(key(r.token(), r.serial()));
+    labels.remove(key(r.token(), r.serial()));
+    steps.remove(key(r.token(), r.serial()));
     done++;
     failed += r.outcome().isSuccess() ? 0 : 1;
     above(String.format("%-8s %s  %.1f s%s", r.outcome(), r.token(), r.millis() / 1000.0,
@@ -106,13 +115,18 @@ final class LiveProgress implements ProvisionListener, AutoCloseable {
   }
 
   private void draw() {
-    // a terminal that does not say its size (a pty nobody sized) is taken as the classic 80 by 24
-    int width = terminal.getWidth() > 0 ? terminal.getWidth() : 80;
-    display.resize(terminal.getHeight() > 0 ? terminal.getHeight() : 24, width);
-    List<AttributedString> lines = new ArrayList<>();
     long now = System.nanoTime();
-    running.forEach((token, since) -> lines.add(new AttributedString(fit(String.format("  %-24s %-24s %5.1f s",
-        token, steps.get(token), (now - since[0]) / 1e9), width))));
+    if (now - sizedAt > 1_000_000_000L) {
+      // a terminal that does not say its size (a pty nobody sized) is taken as the classic 80 by 24
+      org.jline.terminal.Size size = terminal.getSize();
+      width = size.getColumns() > 0 ? size.getColumns() : 80;
+      height = size.getRows() > 0 ? size.getRows() : 24;
+      sizedAt = now;
+    }
+    display.resize(height, width);
+    List<AttributedString> lines = new ArrayList<>();
+    running.forEach((serial, since) -> lines.add(new AttributedString(fit(String.format("  %-24s %-24s %5.1f s",
+        labels.get(serial), steps.get(serial), (now - since) / 1e9), width))));
     double seconds = (now - started) / 1e9;
     double rate = done / Math.max(seconds, 0.001);
     String eta = done == 0 ? "--" : String.format("%.0f s", (total - done) / Math.max(rate, 0.001));
@@ -123,6 +137,10 @@ final class LiveProgress implements ProvisionListener, AutoCloseable {
         width)));
     display.update(lines, -1);
     terminal.flush();
+  }
+
+  private static String key(String label, String serial) {
+    return label + '\u0000' + serial;
   }
 
   private static String fit(String s, int width) {

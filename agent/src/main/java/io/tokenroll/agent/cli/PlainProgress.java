@@ -2,6 +2,7 @@ package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.provision.CardResult;
 import io.tokenroll.agent.provision.ProvisionListener;
+import io.tokenroll.pkcs11.TokenInfo;
 import java.io.PrintWriter;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,13 +28,13 @@ final class PlainProgress implements ProvisionListener {
   }
 
   @Override
-  public void started(String token) {
-    line(token + ": started");
+  public void started(TokenInfo token) {
+    line(token.label() + ": started");
   }
 
   @Override
-  public void step(String token, String step) {
-    line(token + ": " + step);
+  public void step(TokenInfo token, String step) {
+    line(token.label() + ": " + step);
   }
 
   @Override

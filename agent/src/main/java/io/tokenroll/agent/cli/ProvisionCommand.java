@@ -34,13 +34,8 @@ final class ProvisionCommand extends EnrollmentCommand {
   @Mixin
   RequestOptions request;
 
-  @Option(names = {"-m", "--module"}, paramLabel = "<library>",
-      description = "PKCS#11 library (default: $TOKENROLL_MODULE, else " + "/usr/lib/softhsm/libsofthsm2.so).")
-  Path module;
-
-  @Option(names = "--module-args", paramLabel = "<string>",
-      description = "Initialisation string for libraries that need one (NSS softoken: configdir='sql:/path' …).")
-  String moduleArgs;
+  @Mixin
+  ModuleOptions module;
 
   @Option(names = "--tokens", paramLabel = "<all|pattern|list>", defaultValue = "all",
       description = "Which tokens: all (default), a label pattern with * and ? (desk-*), or labels and serials "
@@ -95,9 +90,8 @@ final class ProvisionCommand extends EnrollmentCommand {
       throw new CliException(ExitCodes.INVALID_INPUT, "--password-source prompt would ask once for every card; give "
           + "file:<path> or env:<VARIABLE>");
     }
-    Path library = module != null ? module : System.getenv("TOKENROLL_MODULE") != null
-        ? Path.of(System.getenv("TOKENROLL_MODULE")) : TokenOptions.DEFAULT_MODULE;
-    String args = moduleArgs != null ? moduleArgs : System.getenv("TOKENROLL_MODULE_ARGS");
+    Path library = module.library(null);
+    String args = module.moduleArgs();
     // the workers' HTTPS connections are kept for the next request: as many as run at once (the JDK keeps 5)
     if (System.getProperty("http.maxConnections") == null) {
       System.setProperty("http.maxConnections", String.valueOf(Provisioning.MAX_PARALLEL));

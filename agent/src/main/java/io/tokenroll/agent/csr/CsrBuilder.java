@@ -82,8 +82,11 @@ public final class CsrBuilder {
    */
   public static void verify(PKCS10CertificationRequest csr) throws TokenException {
     try {
+      // PKCS#1 v1.5 only: the JDK's providers without PKCS#11 name no RSASSA-PSS verifier BouncyCastle would find
       boolean rsa = org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(
-          csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm());
+          csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm())
+          && !org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_RSASSA_PSS.equals(
+              csr.getSignatureAlgorithm().getAlgorithm());
       var verifiers = rsa ? new JcaContentVerifierProviderBuilder().build(java.security.KeyFactory.getInstance("RSA")
           .generatePublic(new java.security.spec.X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded())))
           : new JcaContentVerifierProviderBuilder().setProvider(BC).build(csr.getSubjectPublicKeyInfo());

@@ -54,17 +54,21 @@ public final class SystemdNotify {
     if (address == null) {
       return false;
     }
-    LibC libc = (LibC) Native.loadLibrary("c", LibC.class); // loadLibrary: jnasmartcardio brings JNA 4
-    int fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (fd < 0) {
-      return false;
-    }
     try {
-      byte[] message = state.getBytes(StandardCharsets.UTF_8);
-      return libc.sendto(fd, message, new NativeLong(message.length), 0, address, address.length).longValue()
-          == message.length;
-    } finally {
-      libc.close(fd);
+      LibC libc = (LibC) Native.loadLibrary("c", LibC.class); // loadLibrary: jnasmartcardio brings JNA 4
+      int fd = libc.socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      if (fd < 0) {
+        return false;
+      }
+      try {
+        byte[] message = state.getBytes(StandardCharsets.UTF_8);
+        return libc.sendto(fd, message, new NativeLong(message.length), 0, address, address.length).longValue()
+            == message.length;
+      } finally {
+        libc.close(fd);
+      }
+    } catch (LinkageError | RuntimeException e) { // JNA cannot load (a noexec temporary directory …): not fatal
+      return false;
     }
   }
 

@@ -59,8 +59,9 @@ public final class AuditedSession implements TokenSession {
       }
       audit.record(event, enrollment, s.info().describe(), fields);
     } catch (IOException e) {
-      throw new TokenException("the change was made on the token but cannot be written to the audit log "
-          + audit.file() + ": " + e.getMessage());
+      // what was done goes into the error instead (ids, serials, never a secret), so nothing on the card goes unsaid
+      throw new TokenException(event + " " + fields + " was done on " + s.info().describe() + " but cannot be written "
+          + "to the audit log " + audit.file() + ": " + e.getMessage());
     }
   }
 

@@ -115,8 +115,8 @@ public final class Enrollment {
 
   /**
    * Dates a completed enrollment journaled before certificate dates were kept: each installed item's validity from
-   * the certificate of the same serial among {@code certificates} (read from the token), then the renewal time.
-   * Returns whether every installed certificate was found.
+   * the certificate of the same serial among {@code certificates} (read from the token), then — only when every
+   * installed certificate was found — the renewal time. Returns whether every one was found.
    */
   public boolean dateFrom(List<java.security.cert.X509Certificate> certificates, Instant now) {
     boolean all = true;
@@ -133,7 +133,9 @@ public final class Enrollment {
         all = false;
       }
     }
-    renewAfter = Renewal.due(outcomes, now);
+    if (all) { // with a certificate missing from the token, no renewal time: renewing it is a person's decision
+      renewAfter = Renewal.due(outcomes, now);
+    }
     return all;
   }
 

@@ -22,24 +22,27 @@ import java.util.Objects;
  * looks at the whole journal every round; with a thousand enrollments, parsing them all each time was most of a
  * round's cost (41 ms against 4 ms with ten, docs/benchmarks.md), while a look at each file's attributes is not.
  *
- * <p>A file counts as unchanged when its inode, modification time and size are the ones it was read with, and its
- * modification time is older than {@link #SETTLED}: a store renames a new file (a new inode) over the old, but
- * file times are coarse (a clock tick), so a file changed within the last moments is read again rather than
- * trusted. Before that, the directory: a store renames into it, which changes its time, so while that time is
- * settled and the same, nothing was stored and the files are not looked at — but at least every {@link #FULL_LOOK},
- * for a file edited in place. The enrollments returned are shared between calls: read them, and change one only after reading it
- * afresh with {@link FileJournal#get}.
+ * <p>A file counts as unchanged when its inode, modification time and size are the ones it was read with, and it
+ * had not changed for {@link #SETTLED} when it was read: a store renames a new file (a new inode) over the old,
+ * but file times are coarse (a clock tick), and a store in the same tick as a read would leave the time as it was.
+ * Before the files, the directory: a store renames into it, which changes its time, so while that time is the same
+ * and had settled when the directory was listed, nothing was stored and the files are not looked at — but at least
+ * every {@link #FULL_LOOK}, for a file edited in place. The enrollments returned are shared between calls: read
+ * them, and change one only after reading it afresh with {@link FileJournal#get}.
  */
 public final class JournalIndex {
   static final Duration SETTLED = Duration.ofSeconds(2);
   static final Duration FULL_LOOK = Duration.ofMinutes(1);
 
-  private record Read(Object inode, FileTime modified, long size, Enrollment enrollment) {
+  /** A file as parsed; {@code trusted}: it had not changed for {@link #SETTLED} when it was read. */
+  private record Read(Object inode, FileTime modified, long size, boolean trusted, Enrollment enrollment) {
   }
 
   private final FileJournal journal;
   private final Map<Path, Read> reads = new HashMap<>();
   private FileTime directoryTime;
+  /** The directory's time had not changed for {@link #SETTLED} when it was listed. */
+  private boolean directorySettled;
   private Instant lookedAt = Instant.EPOCH;
   private List<Enrollment> last;
 
@@ -52,7 +55,7 @@ public final class JournalIndex {
     Instant clock = Instant.now();
     Instant settledBefore = clock.minus(SETTLED);
     FileTime directory = Files.getLastModifiedTime(journal.directory());
-    if (last != null && directory.equals(directoryTime) && directory.toInstant().isBefore(settledBefore)
+    if (last != null && directorySettled && directory.equals(directoryTime)
         && lookedAt.isAfter(clock.minus(FULL_LOOK))) {
       return last;
     }
@@ -66,14 +69,14 @@ public final class JournalIndex {
           continue;
         }
         Read before = reads.get(f);
-        if (before != null && Objects.equals(before.inode(), attrs.fileKey())
-            && before.modified().equals(attrs.lastModifiedTime()) && before.size() == attrs.size()
-            && attrs.lastModifiedTime().toInstant().isBefore(settledBefore)) {
+        if (before != null && before.trusted() && Objects.equals(before.inode(), attrs.fileKey())
+            && before.modified().equals(attrs.lastModifiedTime()) && before.size() == attrs.size()) {
           now.put(f, before);
           continue;
         }
         try {
-          now.put(f, new Read(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(), FileJournal.read(f)));
+          now.put(f, new Read(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(),
+              attrs.lastModifiedTime().toInstant().isBefore(settledBefore), FileJournal.read(f)));
         } catch (IOException unreadable) {
           // left out, as FileJournal.list() leaves it out of the enrollments; 'status' names it
         }
@@ -85,6 +88,7 @@ public final class JournalIndex {
     now.values().forEach(r -> list.add(r.enrollment()));
     list.sort(Comparator.comparing((Enrollment e) -> e.created == null ? Instant.EPOCH : e.created));
     directoryTime = directory;
+    directorySettled = directory.toInstant().isBefore(settledBefore);
     lookedAt = clock;
     last = List.copyOf(list);
     return last;

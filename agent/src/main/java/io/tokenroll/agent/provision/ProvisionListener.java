@@ -6,10 +6,10 @@ public interface ProvisionListener {
   void planned(int total, int parallel);
 
   /** A worker took the card. */
-  void started(String token);
+  void started(io.tokenroll.pkcs11.TokenInfo token);
 
   /** The card's enrollment is at {@code step} now. */
-  void step(String token, String step);
+  void step(io.tokenroll.pkcs11.TokenInfo token, String step);
 
   /** The card is done, one way or another. */
   void finished(CardResult result);

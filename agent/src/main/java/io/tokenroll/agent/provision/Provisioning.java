@@ -70,7 +70,7 @@ public final class Provisioning {
           Card card = byEnrollment.get(e.id);
           if (card != null) {
             card.steps().merge(from.name(), nanos / 1_000_000, Long::sum);
-            listener.step(card.token().label(), e.state.name());
+            listener.step(card.token(), e.state.name());
           }
         });
   }
@@ -82,8 +82,7 @@ public final class Provisioning {
       io.tokenroll.agent.enroll.EnrollmentException, io.tokenroll.agent.http.ServerException,
       java.security.GeneralSecurityException {
     // the module stays loaded for the whole run: the enrollments' own loads and closes then never finalise it
-    try (TokenModule module = request.moduleArgs() == null ? TokenModule.load(request.target().module())
-        : TokenModule.load(request.target().module(), request.moduleArgs())) {
+    try (TokenModule module = TokenModule.load(request.target().module(), request.moduleArgs())) {
       List<TokenInfo> cards = module.tokens().stream()
           .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && request.tokens().matches(t)).toList();
       if (cards.isEmpty()) {
@@ -140,31 +139,43 @@ public final class Provisioning {
 
   private CardResult provision(Request request, Enrollment template, TokenInfo token, List<Enrollment> journaled) {
     long started = System.nanoTime();
-    listener.started(token.label());
+    listener.started(token);
     Map<String, Long> steps = new LinkedHashMap<>();
     Enrollment e = null;
     CardResult result;
     try {
       TokenPlan next = TokenPlan.of(request.target(), token, journaled, clock.instant());
       boolean resume = false;
+      String pins = pinSource(request.pinSource(), token);
       if (next instanceof TokenPlan.Resume r) {
         e = journal.get(r.enrollment().id).orElse(r.enrollment());
+        if (e.pinRefused) { // cards lock: the PIN the card refused is never tried again, only another source
+          if (pins.equals(e.pinSource)) {
+            return done(new CardResult(token.label(), token.serial(), CardResult.Outcome.FAILED, "the card refused "
+                + "the PIN from " + pins + " before; give a source with the right PIN", e.id, List.of(),
+                millis(started), steps));
+          }
+          e.pinSource = pins;
+          e.pinRefused = false;
+        }
         resume = true;
+      } else if (next instanceof TokenPlan.Attention a && !request.force()) {
+        return done(new CardResult(token.label(), token.serial(), CardResult.Outcome.FAILED, "its last enrollment "
+            + a.last().id + " ended " + a.last().state + " (" + a.last().workflow + "): a person decides; --force "
+            + "enrolls it again", a.last().id, List.of(), millis(started), steps));
       } else if (current(next) != null && !request.force()) {
         Enrollment current = current(next);
-        result = new CardResult(token.label(), token.serial(), CardResult.Outcome.SKIPPED, "holds a current "
+        return done(new CardResult(token.label(), token.serial(), CardResult.Outcome.SKIPPED, "holds a current "
             + "certificate of the template (enrollment " + current.id + (current.renewAfter == null ? ""
             : ", renewal due " + current.renewAfter) + "); --force enrolls it again", current.id,
-            certificates(current), millis(started), steps);
-        listener.finished(result);
-        return result;
+            certificates(current), millis(started), steps));
       } else if (current(next) != null && current(next).smartcardUuid != null) {
         e = Enrollment.followUp(current(next), "Renew"); // forced: new keys, the old ones go after success
-        e.pinSource = pinSource(request.pinSource(), token);
+        e.pinSource = pins;
       } else {
         e = request.enrollment().get();
         e.takeTemplateOf(template);
-        e.recordToken(request.target().module(), request.moduleArgs(), token, pinSource(request.pinSource(), token));
+        e.recordToken(request.target().module(), request.moduleArgs(), token, pins);
       }
       byEnrollment.put(e.id, new Card(token, steps));
       Step step = service.run(e, resume);
@@ -179,6 +190,10 @@ public final class Provisioning {
         byEnrollment.remove(e.id);
       }
     }
+    return done(result);
+  }
+
+  private CardResult done(CardResult result) {
     listener.finished(result);
     return result;
   }
