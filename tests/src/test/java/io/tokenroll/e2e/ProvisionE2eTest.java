@@ -216,6 +216,34 @@ class ProvisionE2eTest {
     }
   }
 
+  /** "Blank card in, enrolled card out": SoftHSM2's free slot is initialised with a label and PINs, then enrolled. */
+  @Test
+  void aBlankToken_isInitialised_thenEnrolled() throws Exception {
+    try (Stack s = stack.fresh("provision-blank")) {
+      Path pin = Backends.pinFile(s.dir, "fleet.pin", 6);
+      Path so = Backends.pinFile(s.dir, "so.pin", 8);
+      List<String> args = provision(s, "Smart Card Logon EC", "prov-blank-*", "file:" + pin);
+      args.addAll(List.of("--init", "prov-blank-{n}", "--so-pin-source", "file:" + so, "--json"));
+      Cli run = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, run.exitCode(), run.toString());
+      JsonNode report = JSON.readTree(run.out());
+      assertEquals(1, report.size(), "SoftHSM2 offers one blank token at a time: " + report);
+      JsonNode card = report.get(0);
+      assertEquals("ENROLLED", card.get("outcome").asText(), card.toString());
+      assertTrue(card.get("token").asText().matches("prov-blank-\\d+"), card.toString());
+      String listed = Backends.run(List.of("pkcs11-tool", "--module", SoftHsm2.LIBRARY.toString(), "--token-label",
+          card.get("token").asText(), "--login", "--pin", Backends.readSecret(pin), "-O"),
+          Map.of("SOFTHSM2_CONF", SoftHsm2.get().config().toString()), 60);
+      assertTrue(listed.contains("Private Key Object") && listed.contains("Certificate Object"), listed);
+      // the security officer's PIN is the one given: it can set the user PIN again
+      String so2 = Backends.run(List.of("pkcs11-tool", "--module", SoftHsm2.LIBRARY.toString(), "--token-label",
+          card.get("token").asText(), "--login", "--login-type", "so", "--so-pin", Backends.readSecret(so),
+          "--init-pin", "--new-pin", Backends.readSecret(pin)), Map.of("SOFTHSM2_CONF",
+          SoftHsm2.get().config().toString()), 60);
+      assertTrue(so2.toLowerCase().contains("pin successfully initialized"), so2);
+    }
+  }
+
   @Test
   void aRunKilledMidway_losesNoCard_resumeFinishesWhatStarted_andARerunTheRest() throws Exception {
     try (Stack s = stack.fresh("provision-kill")) {

@@ -55,6 +55,16 @@ final class ProvisionCommand extends EnrollmentCommand {
   @Option(names = "--force", description = "Enroll cards that hold a current certificate of the template too.")
   boolean force;
 
+  @Option(names = "--init", paramLabel = "<label-pattern>",
+      description = "First initialise every blank token present (label from the pattern; {n}: a number no present "
+          + "token's label has), with --so-pin-source as security officer PIN and the user PIN from --pin-source; "
+          + "they are provisioned too.")
+  String init;
+
+  @Option(names = "--so-pin-source", paramLabel = "<source>",
+      description = "The security officer PIN that --init gives the blank tokens (file: or env:).")
+  String soPinSource;
+
   @Option(names = "--report", paramLabel = "<file>",
       description = "Also write the report as JSON to this new file (0600), for the helpdesk's archive.")
   Path report;
@@ -76,6 +86,21 @@ final class ProvisionCommand extends EnrollmentCommand {
       selector = TokenSelector.parse(tokens);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
+    }
+    Provisioning.Init blanks = null;
+    if (init != null || soPinSource != null) {
+      if (init == null || soPinSource == null) {
+        throw new CliException(ExitCodes.INVALID_INPUT, "--init and --so-pin-source go together");
+      }
+      if (soPinSource.equals("prompt") || soPinSource.startsWith("pinentry")) {
+        throw new CliException(ExitCodes.INVALID_INPUT, "--so-pin-source " + soPinSource + " would ask once for "
+            + "every blank token; give file: or env:");
+      }
+      try {
+        blanks = Provisioning.init(init, soPinSource);
+      } catch (IllegalArgumentException e) {
+        throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
+      }
     }
     if (parallel < 0) {
       throw new CliException(ExitCodes.INVALID_INPUT, "--parallel must be at least 1 (or 0: chosen for you)");
@@ -102,7 +127,7 @@ final class ProvisionCommand extends EnrollmentCommand {
           server.applyTo(e);
           request.applyTo(e);
           return e;
-        });
+        }, blanks);
     LiveProgress live = LiveProgress.onTerminal();
     ProvisionListener progress = live != null ? live : new PlainProgress(spec.commandLine().getErr());
     List<CardResult> results;

@@ -48,7 +48,25 @@ public final class Provisioning {
    * @param enrollment a new enrollment with the server, template and request options filled in
    */
   public record Request(TokenPlan.Target target, String moduleArgs, TokenSelector tokens, String pinSource,
-                        int parallel, boolean force, Supplier<Enrollment> enrollment) {
+                        int parallel, boolean force, Supplier<Enrollment> enrollment, Init init) {
+  }
+
+  /**
+   * Blank tokens initialised before the run ({@code --init}): their label from {@code labelPattern} ({@code {n}}: a
+   * number no present token's label has), the security officer's PIN from {@code soPinSource}, the user PIN from
+   * the run's PIN source. Tokens initialised so are provisioned whatever {@code tokens} selects.
+   */
+  public static Init init(String labelPattern, String soPinSource) {
+    return new Init(labelPattern, soPinSource);
+  }
+
+  /** See {@link #init}. */
+  public static final class Init {
+    final BlankTokens.Init spec;
+
+    private Init(String labelPattern, String soPinSource) {
+      spec = new BlankTokens.Init(labelPattern, soPinSource);
+    }
   }
 
   private final FileJournal journal;
@@ -83,18 +101,32 @@ public final class Provisioning {
       java.security.GeneralSecurityException {
     // the module stays loaded for the whole run: the enrollments' own loads and closes then never finalise it
     try (TokenModule module = TokenModule.load(request.target().module(), request.moduleArgs())) {
-      List<TokenInfo> cards = module.tokens().stream()
-          .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && request.tokens().matches(t)).toList();
-      if (cards.isEmpty()) {
+      List<TokenInfo> present = module.tokens();
+      List<TokenInfo> cards = new ArrayList<>(present.stream()
+          .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && request.tokens().matches(t)).toList());
+      List<CardResult> blanksFailed = List.of();
+      if (request.init() != null) {
+        BlankTokens.Result blanks = BlankTokens.initialise(module, present, request.init().spec,
+            request.pinSource());
+        cards.addAll(blanks.initialised());
+        blanksFailed = blanks.failures();
+      }
+      if (cards.isEmpty() && blanksFailed.isEmpty()) {
         throw new IllegalArgumentException("no initialised token of " + request.target().module() + " matches "
-            + "--tokens; 'tokenroll tokens' lists them");
+            + "--tokens" + (request.init() == null ? "" : ", and none is blank") + "; 'tokenroll tokens' lists them");
+      }
+      if (cards.isEmpty()) {
+        listener.planned(blanksFailed.size(), 0);
+        blanksFailed.forEach(listener::finished);
+        return blanksFailed;
       }
       int parallel = Math.min(cards.size(), request.parallel() > 0 ? Math.min(request.parallel(), MAX_PARALLEL)
           : defaultParallel(module, cards.get(0)));
       // the template asked about once for the run, not once a card (its name, policy and card configuration)
       Enrollment template = request.enrollment().get();
       service.resolveTemplate(template);
-      listener.planned(cards.size(), parallel);
+      listener.planned(cards.size() + blanksFailed.size(), parallel);
+      blanksFailed.forEach(listener::finished);
       List<Enrollment> journaled = journal.all();
       AtomicInteger worker = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
@@ -107,7 +139,7 @@ public final class Provisioning {
         for (TokenInfo card : cards) {
           running.add(pool.submit(() -> provision(request, template, card, journaled)));
         }
-        List<CardResult> results = new ArrayList<>();
+        List<CardResult> results = new ArrayList<>(blanksFailed);
         for (Future<CardResult> f : running) {
           try {
             results.add(f.get());
@@ -248,15 +280,19 @@ public final class Provisioning {
    * of a directory ('/', '..') is refused rather than used in a path.
    */
   static String pinSource(String pattern, TokenInfo token) {
+    return pinSource(pattern, token.label(), token.serial());
+  }
+
+  static String pinSource(String pattern, String label, String serial) {
     if (!pattern.contains("{label}") && !pattern.contains("{serial}")) {
       return pattern;
     }
-    for (String value : List.of(token.label(), token.serial())) {
+    for (String value : List.of(label, serial)) {
       if (value.contains("/") || value.equals("..") || value.equals(".") || value.chars().anyMatch(c -> c < 0x20)) {
-        throw new IllegalArgumentException("the token '" + token.label() + "' cannot name its PIN file: its label "
-            + "or serial is not a plain file name");
+        throw new IllegalArgumentException("the token '" + label + "' cannot name its PIN file: its label or "
+            + "serial is not a plain file name");
       }
     }
-    return pattern.replace("{label}", token.label()).replace("{serial}", token.serial());
+    return pattern.replace("{label}", label).replace("{serial}", serial);
   }
 }
