@@ -149,6 +149,20 @@ public final class ResponseParser {
   }
 
   /** Every signer must verify with a certificate carried in the response; returns the (first) signer. */
+  /**
+   * RSA PKCS#1 v1.5 signatures go to the JDK's provider: BouncyCastle validates every RSA modulus it is handed with
+   * Miller-Rabin rounds, the CA's key included, once a response (a third of a provisioning worker's Java time with
+   * an RSA CA, profiled); the CA's key is trusted through its chain, not through that test. Others to BouncyCastle.
+   */
+  private static JcaSimpleSignerInfoVerifierBuilder verifierFor(SignerInformation si) {
+    String algorithm = si.getEncryptionAlgOID();
+    boolean rsaPkcs1 = org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.getId().equals(algorithm)
+        || org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.sha256WithRSAEncryption.getId().equals(algorithm)
+        || org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.sha384WithRSAEncryption.getId().equals(algorithm)
+        || org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.sha512WithRSAEncryption.getId().equals(algorithm);
+    return rsaPkcs1 ? new JcaSimpleSignerInfoVerifierBuilder() : new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC);
+  }
+
   private static X509Certificate verifySigner(CMSSignedData signed, List<X509Certificate> certs)
       throws InvalidResponseException {
     X509Certificate first = null;
@@ -156,7 +170,7 @@ public final class ResponseParser {
       X509Certificate cert = certs.stream().filter(c -> si.getSID().match(holder(c))).findFirst()
           .orElseThrow(() -> new InvalidResponseException("the response is signed by a certificate it does not carry"));
       try {
-        if (!si.verify(new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC).build(cert))) {
+        if (!si.verify(verifierFor(si).build(cert))) {
           throw new InvalidResponseException("the response's signature does not verify");
         }
       } catch (CMSException | org.bouncycastle.operator.OperatorCreationException e) {
