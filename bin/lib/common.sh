@@ -10,7 +10,7 @@ TOKENROLL_JAR="$TOKENROLL_HOME/dist/target/tokenroll.jar"
 DEMO_PACKAGES="softhsm2 opensc openssl"
 TEST_PACKAGES="$DEMO_PACKAGES libnss3-tools swtpm swtpm-tools tpm2-tools libtpm2-pkcs11-1 libtpm2-pkcs11-tools
   tpm2-abrmd libtss2-tcti-tabrmd0 dbus krb5-kdc krb5-admin-server krb5-user faketime systemd
-  pcscd libpcsclite1 vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard python3-pycryptodome pinentry-tty
+  pcscd libpcsclite1 vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard python3-pycryptodome pinentry-tty yubico-piv-tool
   python3"
 
 # require_packages PKG... : installs what is missing with apt-get when root, else prints the command and fails.

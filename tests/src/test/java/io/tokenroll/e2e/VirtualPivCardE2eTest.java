@@ -22,10 +22,25 @@ class VirtualPivCardE2eTest {
     return Backends.run(cmd, Map.of(), 60);
   }
 
+  /** Until pcscd has powered the card and answers with its ATR (a second or so after it connects). */
+  private static void awaitCard() throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      try {
+        if (openscTool("-a").toUpperCase().contains("3B")) {
+          return;
+        }
+      } catch (IllegalStateException notYet) {
+        // no card in the reader yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("pcscd never saw the virtual PIV card");
+  }
+
   @Test
   void openscNamesItAPivCard_andReadsItsChuid() throws Exception {
     try (VirtualCard pcsc = VirtualCard.start(); VirtualPivCard card = VirtualPivCard.insert(35963, GUID)) {
-      Thread.sleep(500); // pcscd notices the card
+      awaitCard();
       String name = openscTool("-n");
       assertTrue(name.contains("Personal Identity Verification Card"), "OpenSC's PIV driver took it: " + name);
       String chuid = openscTool("-s", "00A4040009A00000030800001000", "-s", "00CB3FFF055C035FC102");
@@ -39,7 +54,7 @@ class VirtualPivCardE2eTest {
   @Test
   void thePin_saysItsTriesLeft_andBlocksAfterThree() throws Exception {
     try (VirtualCard pcsc = VirtualCard.start(); VirtualPivCard card = VirtualPivCard.insert(35963, GUID)) {
-      Thread.sleep(500);
+      awaitCard();
       String select = "00A4040009A00000030800001000";
       String wrong = "0020008008" + "3939393939FFFFFF";
       String right = "0020008008" + HexFormat.of().formatHex(("123456\u00ff\u00ff").getBytes(
@@ -49,6 +64,48 @@ class VirtualPivCardE2eTest {
       assertTrue(out.contains("SW1=0x90, SW2=0x00"), out);
       String blocked = openscTool("-s", select, "-s", wrong, "-s", wrong, "-s", wrong, "-s", right);
       assertTrue(blocked.contains("SW1=0x69, SW2=0x83"), "blocked after three: " + blocked);
+    }
+  }
+
+  /**
+   * The card as yubico-piv-tool and OpenSC use it: management-key authentication with the default 3DES key and a
+   * P-256 key generated in 9A (yubico-piv-tool), a CA's certificate for it written to the slot, status listing it;
+   * then OpenSC's PKCS#11 module lists the pair and signs, openssl verifies the signature with the certificate, and
+   * pkcs15-tool lists the certificate.
+   */
+  @Test
+  void yubicoPivToolGeneratesAndCertifies_andOpenscSignsWithTheKey() throws Exception {
+    try (VirtualCard pcsc = VirtualCard.start(); VirtualPivCard card = VirtualPivCard.insert(35963, GUID)) {
+      awaitCard();
+      java.nio.file.Path dir = Backends.privateDirectory("tokenroll-piv-");
+      String reader = "Virtual PCD 00 00";
+      Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "generate", "-s", "9a", "-A", "ECCP256", "-o",
+          dir.resolve("pub.pem").toString()), Map.of(), 60);
+      // a CA's certificate for the card's key, as an enrollment gets one (yubico-piv-tool's self-signing needs a
+      // YubiKey's version answer)
+      Backends.run(List.of("sh", "-c", "cd " + dir + " && openssl req -x509 -newkey ec -pkeyopt "
+          + "ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -subj '/CN=test CA' -days 30 2>/dev/null"
+          + " && openssl x509 -new -force_pubkey pub.pem -subj '/CN=virtual piv' -CA ca.pem -CAkey ca.key -days 30"
+          + " -out cert.pem"), Map.of(), 60);
+      Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "import-certificate", "-s", "9a", "-i",
+          dir.resolve("cert.pem").toString()), Map.of(), 60);
+      String status = Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "status"), Map.of(), 60);
+      assertTrue(status.contains("Slot 9a") && status.contains("virtual piv"), status);
+
+      String module = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so";
+      String objects = Backends.run(List.of("pkcs11-tool", "--module", module, "--login", "--pin", "123456", "-O"),
+          Map.of(), 60);
+      assertTrue(objects.contains("Certificate Object") && objects.contains("Private Key Object"), objects);
+      java.nio.file.Files.writeString(dir.resolve("data"), "signed on a virtual PIV card");
+      Backends.run(List.of("pkcs11-tool", "--module", module, "--login", "--pin", "123456", "--sign", "--id", "01",
+          "-m", "ECDSA-SHA256", "--signature-format", "openssl", "-i", dir.resolve("data").toString(), "-o",
+          dir.resolve("sig").toString()), Map.of(), 60);
+      String verified = Backends.run(List.of("sh", "-c", "openssl x509 -in " + dir.resolve("cert.pem")
+          + " -pubkey -noout > " + dir.resolve("key.pem") + " && openssl dgst -sha256 -verify " + dir.resolve("key.pem")
+          + " -signature " + dir.resolve("sig") + " " + dir.resolve("data")), Map.of(), 60);
+      assertTrue(verified.contains("Verified OK"), verified);
+      String listed = Backends.run(List.of("pkcs15-tool", "--reader", reader, "--list-certificates"), Map.of(), 60);
+      assertTrue(listed.contains("Certificate for PIV Authentication"), listed);
     }
   }
 }

@@ -14,9 +14,11 @@ import java.util.Map;
  * A PIV card (NIST SP 800-73-4) behind Debian's vsmartcard vpcd virtual reader: it connects to the reader's port
  * and answers what pcscd sends — power, ATR, and APDUs. vicc, the virtual card vsmartcard ships, has no PIV type,
  * so this one is ours. First part of issue 13: the card application (SELECT with its application property
- * template), data objects (GET DATA: CHUID, discovery), the PIN (VERIFY, its retry counter and 63Cx, 6983 when
- * blocked), and long answers in 61xx pieces (GET RESPONSE). Key generation, management-key authentication, signing
- * and PUT DATA come next; until then such commands answer 6D00 (instruction not supported).
+ * template), data objects (GET DATA: CHUID, discovery; PUT DATA), the PIN (VERIFY, its retry counter and 63Cx,
+ * 6983 when blocked), the card management key (GENERAL AUTHENTICATE, 3DES by default, AES), key generation in
+ * the slots (RSA-2048, P-256, P-384), signatures with a slot's key, extended lengths, command chaining, and long
+ * answers in 61xx pieces (GET RESPONSE). State lives in memory for now; persisting it, the PUK, PIN change, ECDH
+ * and the key-history slots come next.
  *
  * <p>The vpcd protocol (vsmartcard's vpcd.c): every message is a two-byte big-endian length and that many bytes; a
  * one-byte message is a control — 0 power off, 1 power on, 2 reset, 4 "send your ATR" — and anything longer is a
@@ -30,6 +32,7 @@ public final class VirtualPivCard implements AutoCloseable {
   static final int PIN_TRIES = 3;
 
   private static final HexFormat HEX = HexFormat.of();
+  private static final boolean TRACE = System.getenv("VIRTUAL_PIV_TRACE") != null;
 
   private final Socket socket;
   private final Thread loop;
@@ -39,7 +42,18 @@ public final class VirtualPivCard implements AutoCloseable {
   private boolean selected;
   private boolean pinVerified;
   private byte[] pending = new byte[0];
+  /** Command chaining (CLA 0x10): the data of the commands so far. */
+  private byte[] chained = new byte[0];
   private volatile boolean closed;
+  /** The card management key (9B) and its algorithm: 3DES by default (03), or AES-128/192/256 (08, 0A, 0C). */
+  private byte[] managementKey = HexFormat.of().parseHex("010203040506070801020304050607080102030405060708");
+  private int managementAlgorithm = 0x03;
+  private boolean adminAuthenticated;
+  /** The witness or challenge of a management-key authentication in progress. */
+  private byte[] witness;
+  private byte[] challenge;
+  private final Map<Integer, java.security.KeyPair> keys = new HashMap<>();
+  private final java.security.SecureRandom random = new java.security.SecureRandom();
 
   private VirtualPivCard(Socket socket, byte[] guid) {
     this.socket = socket;
@@ -73,6 +87,19 @@ public final class VirtualPivCard implements AutoCloseable {
     return atr;
   }
 
+  /**
+   * Runs the card until killed: {@code java io.tokenroll.e2e.piv.VirtualPivCard [port]} (default 35963, the first
+   * vpcd reader), for trying a PIV tool against it by hand or in another project's CI.
+   */
+  public static void main(String[] args) throws Exception {
+    int port = args.length > 0 ? Integer.parseInt(args[0]) : 35963;
+    byte[] guid = new byte[16];
+    new java.security.SecureRandom().nextBytes(guid);
+    VirtualPivCard card = insert(port, guid);
+    System.err.println("virtual PIV card in the vpcd reader on port " + port + " (GUID " + HEX.formatHex(guid) + ")");
+    card.loop.join();
+  }
+
   /** Removes the card: the reader sees it go. */
   @Override
   public void close() throws IOException {
@@ -97,7 +124,11 @@ public final class VirtualPivCard implements AutoCloseable {
           }
           continue;
         }
-        send(out, process(message));
+        byte[] response = process(message);
+        if (TRACE) { // VIRTUAL_PIV_TRACE=1: every command and answer on stderr, for a tool that says too little
+          System.err.println("> " + HEX.formatHex(message) + "\n< " + HEX.formatHex(response));
+        }
+        send(out, response);
       }
     } catch (IOException ended) {
       // the reader went away, or the card was removed
@@ -113,34 +144,59 @@ public final class VirtualPivCard implements AutoCloseable {
   private synchronized void reset() {
     selected = false;
     pinVerified = false;
+    adminAuthenticated = false;
+    witness = null;
+    challenge = null;
     pending = new byte[0];
+    chained = new byte[0];
   }
 
-  /** One command APDU → its response APDU. */
+  /** One command APDU → its response APDU; short and extended lengths, and command chaining. */
   synchronized byte[] process(byte[] apdu) {
     if (apdu.length < 4) {
       return sw(0x6700);
     }
+    int cla = apdu[0] & 0xFF;
     int ins = apdu[1] & 0xFF;
     int p1 = apdu[2] & 0xFF;
     int p2 = apdu[3] & 0xFF;
-    byte[] data = apdu.length > 5 ? Arrays.copyOfRange(apdu, 5, Math.min(apdu.length, 5 + (apdu[4] & 0xFF)))
-        : new byte[0];
+    byte[] data;
+    if (apdu.length <= 5) {
+      data = new byte[0];
+    } else if (apdu[4] == 0 && apdu.length >= 7) { // extended: 00 Lc1 Lc2
+      int lc = ((apdu[5] & 0xFF) << 8) | (apdu[6] & 0xFF);
+      data = Arrays.copyOfRange(apdu, 7, Math.min(apdu.length, 7 + lc));
+    } else {
+      data = Arrays.copyOfRange(apdu, 5, Math.min(apdu.length, 5 + (apdu[4] & 0xFF)));
+    }
     if (ins == 0xC0) { // GET RESPONSE
       return answer(pending);
     }
     pending = new byte[0];
+    if ((cla & 0x10) != 0) { // more of this command follows
+      chained = concat(chained, data);
+      return sw(0x9000);
+    }
+    data = concat(chained, data);
+    chained = new byte[0];
     if (ins == 0xA4) {
       return select(p1, data);
     }
     if (!selected) {
       return sw(0x6D00);
     }
-    return switch (ins) {
-      case 0xCB -> p1 == 0x3F && p2 == 0xFF ? getData(data) : sw(0x6A86);
-      case 0x20 -> verify(p1, p2, data);
-      default -> sw(0x6D00);
-    };
+    try {
+      return switch (ins) {
+        case 0xCB -> p1 == 0x3F && p2 == 0xFF ? getData(data) : sw(0x6A86);
+        case 0x20 -> verify(p1, p2, data);
+        case 0x87 -> p2 == 0x9B ? authenticate(p1, data) : privateKeyOperation(p1, p2, data);
+        case 0x47 -> generate(p2, data);
+        case 0xDB -> p1 == 0x3F && p2 == 0xFF ? putData(data) : sw(0x6A86);
+        default -> sw(0x6D00);
+      };
+    } catch (java.security.GeneralSecurityException | IllegalArgumentException | IndexOutOfBoundsException e) {
+      return sw(0x6A80); // data the card cannot use
+    }
   }
 
   private byte[] select(int p1, byte[] aid) {
@@ -192,6 +248,195 @@ public final class VirtualPivCard implements AutoCloseable {
     pinTries--;
     pinVerified = false;
     return pinTries == 0 ? sw(0x6983) : sw(0x63C0 | pinTries);
+  }
+
+  /** The management key's cipher, ECB without padding: a block in, a block out. */
+  private byte[] crypt(int mode, byte[] block) throws java.security.GeneralSecurityException {
+    boolean des = managementAlgorithm == 0x03;
+    javax.crypto.Cipher c = javax.crypto.Cipher.getInstance(des ? "DESede/ECB/NoPadding" : "AES/ECB/NoPadding");
+    c.init(mode, new javax.crypto.spec.SecretKeySpec(managementKey, des ? "DESede" : "AES"));
+    return c.doFinal(block);
+  }
+
+  /**
+   * GENERAL AUTHENTICATE with the card management key (SP 800-73-4 Part 2, Appendix A): mutual (the card's witness
+   * encrypted, the host's decryption and challenge back, the challenge encrypted by the card) or external (the
+   * card's challenge, the host's encryption of it).
+   */
+  private byte[] authenticate(int algorithm, byte[] data) throws java.security.GeneralSecurityException {
+    if (algorithm != managementAlgorithm) {
+      return sw(0x6A86);
+    }
+    Map<Integer, byte[]> t = dynamicTemplate(data);
+    int block = managementAlgorithm == 0x03 ? 8 : 16;
+    if (t.containsKey(0x80) && t.get(0x80).length == 0) { // a witness, please
+      witness = new byte[block];
+      random.nextBytes(witness);
+      adminAuthenticated = false;
+      return answer(tlv(0x7C, tlv(0x80, crypt(javax.crypto.Cipher.ENCRYPT_MODE, witness))));
+    }
+    if (t.containsKey(0x80) && t.containsKey(0x81)) { // the witness decrypted, and the host's challenge
+      boolean known = witness != null && java.security.MessageDigest.isEqual(witness, t.get(0x80));
+      witness = null;
+      if (!known) {
+        return sw(0x6982);
+      }
+      adminAuthenticated = true;
+      return answer(tlv(0x7C, tlv(0x82, crypt(javax.crypto.Cipher.ENCRYPT_MODE, t.get(0x81)))));
+    }
+    if (t.containsKey(0x81) && t.get(0x81).length == 0) { // a challenge, please
+      challenge = new byte[block];
+      random.nextBytes(challenge);
+      adminAuthenticated = false;
+      return answer(tlv(0x7C, tlv(0x81, challenge)));
+    }
+    if (t.containsKey(0x82) && challenge != null) { // the challenge encrypted by the host
+      boolean right = java.security.MessageDigest.isEqual(crypt(javax.crypto.Cipher.ENCRYPT_MODE, challenge),
+          t.get(0x82));
+      challenge = null;
+      adminAuthenticated = right;
+      return right ? sw(0x9000) : sw(0x6982);
+    }
+    return sw(0x6A80);
+  }
+
+  /** GENERATE ASYMMETRIC KEY PAIR in a slot (9A, 9C, 9D, 9E), overwriting what was there: RSA-2048, P-256, P-384. */
+  private byte[] generate(int slot, byte[] data) throws java.security.GeneralSecurityException {
+    if (!adminAuthenticated) {
+      return sw(0x6982);
+    }
+    if (slot != 0x9A && slot != 0x9C && slot != 0x9D && slot != 0x9E) {
+      return sw(0x6A86);
+    }
+    Map<Integer, byte[]> control = template(0xAC, data);
+    byte[] alg = control.get(0x80);
+    if (alg == null || alg.length != 1) {
+      return sw(0x6A80);
+    }
+    java.security.KeyPairGenerator g;
+    switch (alg[0]) {
+      case 0x07 -> {
+        g = java.security.KeyPairGenerator.getInstance("RSA");
+        g.initialize(2048, random);
+      }
+      case 0x11, 0x14 -> {
+        g = java.security.KeyPairGenerator.getInstance("EC");
+        g.initialize(new java.security.spec.ECGenParameterSpec(alg[0] == 0x11 ? "secp256r1" : "secp384r1"), random);
+      }
+      default -> {
+        return sw(0x6A80);
+      }
+    }
+    java.security.KeyPair pair = g.generateKeyPair();
+    keys.put(slot, pair);
+    byte[] publicKey;
+    if (pair.getPublic() instanceof java.security.interfaces.RSAPublicKey rsa) {
+      publicKey = concat(tlv(0x81, unsigned(rsa.getModulus())), tlv(0x82, unsigned(rsa.getPublicExponent())));
+    } else {
+      java.security.interfaces.ECPublicKey ec = (java.security.interfaces.ECPublicKey) pair.getPublic();
+      int size = (ec.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+      publicKey = tlv(0x86, concat(new byte[] {0x04}, fixed(ec.getW().getAffineX(), size),
+          fixed(ec.getW().getAffineY(), size)));
+    }
+    return answer(tlv(0x7F49, publicKey));
+  }
+
+  /**
+   * GENERAL AUTHENTICATE with a slot's private key: a signature (ECDSA over the hash given; RSA's raw private
+   * operation over the block the host padded). The PIN must have been verified; 9E, card authentication, needs
+   * none.
+   */
+  private byte[] privateKeyOperation(int algorithm, int slot, byte[] data) throws java.security.GeneralSecurityException {
+    java.security.KeyPair pair = keys.get(slot);
+    if (pair == null) {
+      return sw(0x6A88);
+    }
+    if (slot != 0x9E && !pinVerified) {
+      return sw(0x6982);
+    }
+    Map<Integer, byte[]> t = dynamicTemplate(data);
+    byte[] input = t.get(0x81);
+    if (input == null || !t.containsKey(0x82)) {
+      return sw(0x6A80);
+    }
+    byte[] output;
+    if (pair.getPrivate() instanceof java.security.interfaces.RSAPrivateKey) {
+      javax.crypto.Cipher rsa = javax.crypto.Cipher.getInstance("RSA/ECB/NoPadding");
+      rsa.init(javax.crypto.Cipher.DECRYPT_MODE, pair.getPrivate());
+      output = rsa.doFinal(input);
+    } else {
+      java.security.Signature ecdsa = java.security.Signature.getInstance("NONEwithECDSA");
+      ecdsa.initSign(pair.getPrivate(), random);
+      ecdsa.update(input);
+      output = ecdsa.sign();
+    }
+    return answer(tlv(0x7C, tlv(0x82, output)));
+  }
+
+  /** PUT DATA: a data object written whole (5C its tag, 53 its content), after the management key. */
+  private byte[] putData(byte[] data) {
+    if (!adminAuthenticated) {
+      return sw(0x6982);
+    }
+    if (data.length < 3 || data[0] != 0x5C) {
+      return sw(0x6A80);
+    }
+    int tagLength = data[1] & 0xFF;
+    String tag = HEX.formatHex(data, 2, 2 + tagLength).toUpperCase();
+    byte[] object = Arrays.copyOfRange(data, 2 + tagLength, data.length);
+    if (object.length < 2 || object[0] != 0x53) {
+      return sw(0x6A80);
+    }
+    objects.put(tag, object);
+    return sw(0x9000);
+  }
+
+  /** The inner TLVs of a dynamic authentication template (7C). */
+  private static Map<Integer, byte[]> dynamicTemplate(byte[] data) {
+    return template(0x7C, data);
+  }
+
+  /** The inner TLVs (one-byte tags) of the template {@code tag} that {@code data} holds. */
+  private static Map<Integer, byte[]> template(int tag, byte[] data) {
+    if (data.length < 2 || (data[0] & 0xFF) != tag) {
+      throw new IllegalArgumentException("not a " + Integer.toHexString(tag) + " template");
+    }
+    int[] at = {1};
+    int length = length(data, at);
+    Map<Integer, byte[]> inner = new HashMap<>();
+    int end = at[0] + length;
+    while (at[0] < end) {
+      int t = data[at[0]++] & 0xFF;
+      int l = length(data, at);
+      inner.put(t, Arrays.copyOfRange(data, at[0], at[0] + l));
+      at[0] += l;
+    }
+    return inner;
+  }
+
+  private static int length(byte[] data, int[] at) {
+    int first = data[at[0]++] & 0xFF;
+    if (first < 0x80) {
+      return first;
+    }
+    int n = first & 0x7F;
+    int length = 0;
+    for (int i = 0; i < n; i++) {
+      length = (length << 8) | (data[at[0]++] & 0xFF);
+    }
+    return length;
+  }
+
+  private static byte[] unsigned(java.math.BigInteger value) {
+    byte[] b = value.toByteArray();
+    return b[0] == 0 && b.length > 1 ? Arrays.copyOfRange(b, 1, b.length) : b;
+  }
+
+  private static byte[] fixed(java.math.BigInteger value, int size) {
+    byte[] b = unsigned(value);
+    byte[] out = new byte[size];
+    System.arraycopy(b, 0, out, size - b.length, b.length);
+    return out;
   }
 
   /** Up to 256 bytes with 9000, or 256 with 61xx and the rest kept for GET RESPONSE. */
