@@ -108,4 +108,38 @@ class VirtualPivCardE2eTest {
       assertTrue(listed.contains("Certificate for PIV Authentication"), listed);
     }
   }
+
+  /**
+   * The card kept in a directory: a PIN blocked by three wrong tries is still blocked when the card comes back; the
+   * PUK unblocks it with a new PIN (yubico-piv-tool's unblock-pin, RESET RETRY COUNTER), which then verifies; a
+   * wrong PUK counts down its own tries.
+   */
+  @Test
+  void aBlockedPin_staysBlockedAcrossInsertions_andThePukUnblocksIt() throws Exception {
+    java.nio.file.Path state = Backends.privateDirectory("tokenroll-piv-state-");
+    String reader = "Virtual PCD 00 00";
+    try (VirtualCard pcsc = VirtualCard.start()) {
+      try (VirtualPivCard card = VirtualPivCard.insert(35963, state)) {
+        awaitCard();
+        String wrong = "0020008008" + "3939393939FFFFFF";
+        String out = openscTool("-s", "00A4040009A00000030800001000", "-s", wrong, "-s", wrong, "-s", wrong);
+        assertTrue(out.contains("SW1=0x69, SW2=0x83"), out);
+      }
+      Thread.sleep(500); // pcscd sees it go
+      try (VirtualPivCard again = VirtualPivCard.insert(35963, state)) {
+        awaitCard();
+        String status = openscTool("-s", "00A4040009A00000030800001000", "-s", "0020008000");
+        assertTrue(status.contains("SW1=0x69, SW2=0x83"), "still blocked: " + status);
+        String wrongPuk = Backends.run(List.of("sh", "-c", "yubico-piv-tool -r '" + reader + "' -a unblock-pin "
+            + "-P 87654321 -N 654321 2>&1 || true"), Map.of(), 60);
+        assertTrue(wrongPuk.toLowerCase().contains("wrong") || wrongPuk.contains("2 tries"), wrongPuk);
+        String unblocked = Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "unblock-pin", "-P",
+            "12345678", "-N", "654321"), Map.of(), 60);
+        assertTrue(unblocked.toLowerCase().contains("success"), unblocked);
+        String verified = Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "verify-pin", "-P",
+            "654321"), Map.of(), 60);
+        assertTrue(verified.contains("Successfully verified PIN"), verified);
+      }
+    }
+  }
 }

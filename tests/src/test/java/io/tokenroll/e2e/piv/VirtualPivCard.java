@@ -17,8 +17,8 @@ import java.util.Map;
  * template), data objects (GET DATA: CHUID, discovery; PUT DATA), the PIN (VERIFY, its retry counter and 63Cx,
  * 6983 when blocked), the card management key (GENERAL AUTHENTICATE, 3DES by default, AES), key generation in
  * the slots (RSA-2048, P-256, P-384), signatures with a slot's key, extended lengths, command chaining, and long
- * answers in 61xx pieces (GET RESPONSE). State lives in memory for now; persisting it, the PUK, PIN change, ECDH
- * and the key-history slots come next.
+ * answers in 61xx pieces (GET RESPONSE), the PUK (CHANGE REFERENCE DATA, RESET RETRY COUNTER); its state kept in
+ * a directory between insertions. ECDH, RSA decryption and the key-history slots come next.
  *
  * <p>The vpcd protocol (vsmartcard's vpcd.c): every message is a two-byte big-endian length and that many bytes; a
  * one-byte message is a control — 0 power off, 1 power on, 2 reset, 4 "send your ATR" — and anything longer is a
@@ -29,6 +29,8 @@ public final class VirtualPivCard implements AutoCloseable {
   static final byte[] AID = HexFormat.of().parseHex("A000000308000010000100");
   /** Default PIN, as on cards from the factory and in the issue: 123456. */
   static final String DEFAULT_PIN = "123456";
+  /** Default PUK: 12345678. */
+  static final String DEFAULT_PUK = "12345678";
   static final int PIN_TRIES = 3;
 
   private static final HexFormat HEX = HexFormat.of();
@@ -39,6 +41,10 @@ public final class VirtualPivCard implements AutoCloseable {
   private final Map<String, byte[]> objects = new HashMap<>();
   private byte[] pin = pad(DEFAULT_PIN);
   private int pinTries = PIN_TRIES;
+  private byte[] puk = pad(DEFAULT_PUK);
+  private int pukTries = PIN_TRIES;
+  /** Where the card keeps itself between insertions (null: in memory only). */
+  private final java.nio.file.Path state;
   private boolean selected;
   private boolean pinVerified;
   private byte[] pending = new byte[0];
@@ -55,8 +61,9 @@ public final class VirtualPivCard implements AutoCloseable {
   private final Map<Integer, java.security.KeyPair> keys = new HashMap<>();
   private final java.security.SecureRandom random = new java.security.SecureRandom();
 
-  private VirtualPivCard(Socket socket, byte[] guid) {
+  private VirtualPivCard(Socket socket, byte[] guid, java.nio.file.Path state) {
     this.socket = socket;
+    this.state = state;
     objects.put("5FC102", chuid(guid));
     objects.put("7E", discovery());
     this.loop = new Thread(this::serve, "virtual-piv-card");
@@ -65,9 +72,85 @@ public final class VirtualPivCard implements AutoCloseable {
 
   /** Inserts the card: connects to the vpcd reader listening on {@code port} of this host (35963 is the first). */
   public static VirtualPivCard insert(int port, byte[] guid) throws IOException {
-    VirtualPivCard card = new VirtualPivCard(new Socket("127.0.0.1", port), guid.clone());
+    VirtualPivCard card = new VirtualPivCard(new Socket("127.0.0.1", port), guid.clone(), null);
     card.loop.start();
     return card;
+  }
+
+  /**
+   * Inserts the card kept in {@code directory} ({@code card.json}, 0600: PINs, keys and objects in the clear — a
+   * test card), or a new one with a random GUID and the defaults when there is none yet.
+   */
+  public static VirtualPivCard insert(int port, java.nio.file.Path directory) throws IOException {
+    java.nio.file.Path file = directory.resolve("card.json");
+    byte[] guid = new byte[16];
+    new java.security.SecureRandom().nextBytes(guid);
+    VirtualPivCard card = new VirtualPivCard(new Socket("127.0.0.1", port), guid, file);
+    if (java.nio.file.Files.exists(file)) {
+      card.load(file);
+    } else {
+      card.save();
+    }
+    card.loop.start();
+    return card;
+  }
+
+  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+      new com.fasterxml.jackson.databind.ObjectMapper();
+
+  private void load(java.nio.file.Path file) throws IOException {
+    var root = JSON.readTree(file.toFile());
+    pin = HEX.parseHex(root.get("pin").asText());
+    pinTries = root.get("pinTries").asInt();
+    puk = HEX.parseHex(root.get("puk").asText());
+    pukTries = root.get("pukTries").asInt();
+    managementKey = HEX.parseHex(root.get("managementKey").asText());
+    managementAlgorithm = root.get("managementAlgorithm").asInt();
+    objects.clear();
+    root.get("objects").fields().forEachRemaining(f -> objects.put(f.getKey(), HEX.parseHex(f.getValue().asText())));
+    keys.clear();
+    try {
+      var it = root.get("keys").fields();
+      while (it.hasNext()) {
+        var k = it.next();
+        String algorithm = k.getValue().get("algorithm").asText();
+        java.security.KeyFactory f = java.security.KeyFactory.getInstance(algorithm);
+        keys.put(Integer.parseInt(k.getKey(), 16), new java.security.KeyPair(
+            f.generatePublic(new java.security.spec.X509EncodedKeySpec(HEX.parseHex(k.getValue().get("public")
+                .asText()))),
+            f.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(HEX.parseHex(k.getValue().get("private")
+                .asText())))));
+      }
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IOException("the card's keys in " + file + " cannot be read: " + e.getMessage(), e);
+    }
+  }
+
+  /** Writes the card's state whole (a new file renamed over the old), after every change. */
+  private void save() {
+    if (state == null) {
+      return;
+    }
+    var root = JSON.createObjectNode();
+    root.put("pin", HEX.formatHex(pin)).put("pinTries", pinTries).put("puk", HEX.formatHex(puk))
+        .put("pukTries", pukTries).put("managementKey", HEX.formatHex(managementKey))
+        .put("managementAlgorithm", managementAlgorithm);
+    var o = root.putObject("objects");
+    objects.forEach((tag, value) -> o.put(tag, HEX.formatHex(value)));
+    var k = root.putObject("keys");
+    keys.forEach((slot, pair) -> k.putObject(Integer.toHexString(slot)).put("algorithm",
+        pair.getPublic().getAlgorithm()).put("public", HEX.formatHex(pair.getPublic().getEncoded()))
+        .put("private", HEX.formatHex(pair.getPrivate().getEncoded())));
+    try {
+      java.nio.file.Path tmp = state.resolveSibling("card.json.tmp");
+      java.nio.file.Files.write(tmp, JSON.writeValueAsBytes(root));
+      java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
+          "rw-------"));
+      java.nio.file.Files.move(tmp, state, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException("the virtual card cannot keep its state in " + state, e);
+    }
   }
 
   /** The ATR: T=0 and T=1 offered, historical bytes "tokenroll", with its check byte. */
@@ -189,6 +272,8 @@ public final class VirtualPivCard implements AutoCloseable {
       return switch (ins) {
         case 0xCB -> p1 == 0x3F && p2 == 0xFF ? getData(data) : sw(0x6A86);
         case 0x20 -> verify(p1, p2, data);
+        case 0x24 -> changeReference(p2, data);
+        case 0x2C -> resetRetryCounter(p2, data);
         case 0x87 -> p2 == 0x9B ? authenticate(p1, data) : privateKeyOperation(p1, p2, data);
         case 0x47 -> generate(p2, data);
         case 0xDB -> p1 == 0x3F && p2 == 0xFF ? putData(data) : sw(0x6A86);
@@ -196,6 +281,8 @@ public final class VirtualPivCard implements AutoCloseable {
       };
     } catch (java.security.GeneralSecurityException | IllegalArgumentException | IndexOutOfBoundsException e) {
       return sw(0x6A80); // data the card cannot use
+    } catch (java.io.UncheckedIOException e) {
+      return sw(0x6581); // its memory (the state directory) failed
     }
   }
 
@@ -243,11 +330,65 @@ public final class VirtualPivCard implements AutoCloseable {
     if (java.security.MessageDigest.isEqual(data, pin)) {
       pinTries = PIN_TRIES;
       pinVerified = true;
+      save();
       return sw(0x9000);
     }
     pinTries--;
     pinVerified = false;
+    save();
     return pinTries == 0 ? sw(0x6983) : sw(0x63C0 | pinTries);
+  }
+
+  /** CHANGE REFERENCE DATA: the PIN (80) or the PUK (81), the old value first; a wrong one counts as a try. */
+  private byte[] changeReference(int p2, byte[] data) {
+    if (p2 != 0x80 && p2 != 0x81) {
+      return sw(0x6A88);
+    }
+    if (data.length != 16) {
+      return sw(0x6A80);
+    }
+    boolean isPin = p2 == 0x80;
+    if ((isPin ? pinTries : pukTries) == 0) {
+      return sw(0x6983);
+    }
+    byte[] old = Arrays.copyOf(data, 8);
+    if (!java.security.MessageDigest.isEqual(old, isPin ? pin : puk)) {
+      int left = isPin ? --pinTries : --pukTries;
+      save();
+      return left == 0 ? sw(0x6983) : sw(0x63C0 | left);
+    }
+    if (isPin) {
+      pin = Arrays.copyOfRange(data, 8, 16);
+      pinTries = PIN_TRIES;
+    } else {
+      puk = Arrays.copyOfRange(data, 8, 16);
+      pukTries = PIN_TRIES;
+    }
+    save();
+    return sw(0x9000);
+  }
+
+  /** RESET RETRY COUNTER: the PUK and a new PIN in one command; the PIN is unblocked, a wrong PUK counts. */
+  private byte[] resetRetryCounter(int p2, byte[] data) {
+    if (p2 != 0x80) {
+      return sw(0x6A88);
+    }
+    if (data.length != 16) {
+      return sw(0x6A80);
+    }
+    if (pukTries == 0) {
+      return sw(0x6983);
+    }
+    if (!java.security.MessageDigest.isEqual(Arrays.copyOf(data, 8), puk)) {
+      pukTries--;
+      save();
+      return pukTries == 0 ? sw(0x6983) : sw(0x63C0 | pukTries);
+    }
+    pukTries = PIN_TRIES;
+    pin = Arrays.copyOfRange(data, 8, 16);
+    pinTries = PIN_TRIES;
+    save();
+    return sw(0x9000);
   }
 
   /** The management key's cipher, ECB without padding: a block in, a block out. */
@@ -329,6 +470,7 @@ public final class VirtualPivCard implements AutoCloseable {
     }
     java.security.KeyPair pair = g.generateKeyPair();
     keys.put(slot, pair);
+    save();
     byte[] publicKey;
     if (pair.getPublic() instanceof java.security.interfaces.RSAPublicKey rsa) {
       publicKey = concat(tlv(0x81, unsigned(rsa.getModulus())), tlv(0x82, unsigned(rsa.getPublicExponent())));
@@ -388,6 +530,7 @@ public final class VirtualPivCard implements AutoCloseable {
       return sw(0x6A80);
     }
     objects.put(tag, object);
+    save();
     return sw(0x9000);
   }
 
