@@ -142,4 +142,34 @@ class VirtualPivCardE2eTest {
       }
     }
   }
+
+  /**
+   * Key agreement with the key-management key (9D): OpenSC's PKCS#11 module derives the shared secret with a P-256
+   * key the card generated (ECDH1-DERIVE), and openssl, with the peer's private key and the card's public key,
+   * derives the same.
+   */
+  @Test
+  void keyAgreementWith9D_givesTheSecretOpensslDerivesToo() throws Exception {
+    try (VirtualCard pcsc = VirtualCard.start(); VirtualPivCard card = VirtualPivCard.insert(35963, GUID)) {
+      awaitCard();
+      java.nio.file.Path dir = Backends.privateDirectory("tokenroll-piv-ecdh-");
+      String reader = "Virtual PCD 00 00";
+      Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "generate", "-s", "9d", "-A", "ECCP256", "-o",
+          dir.resolve("pub.pem").toString()), Map.of(), 60);
+      Backends.run(List.of("sh", "-c", "cd " + dir + " && openssl req -x509 -newkey ec -pkeyopt "
+          + "ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -subj '/CN=test CA' -days 30 2>/dev/null"
+          + " && openssl x509 -new -force_pubkey pub.pem -subj '/CN=key management' -CA ca.pem -CAkey ca.key"
+          + " -days 30 -out cert.pem"
+          + " && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.key"
+          + " && openssl pkey -in peer.key -pubout -outform DER -out peer.der"
+          + " && openssl pkeyutl -derive -inkey peer.key -peerkey pub.pem -out expected"), Map.of(), 60);
+      Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "import-certificate", "-s", "9d", "-i",
+          dir.resolve("cert.pem").toString()), Map.of(), 60);
+      Backends.run(List.of("pkcs11-tool", "--module", "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so", "--login",
+          "--pin", "123456", "--derive", "-m", "ECDH1-DERIVE", "--id", "03", "-i", dir.resolve("peer.der")
+          .toString(), "-o", dir.resolve("derived").toString()), Map.of(), 60);
+      assertArrayEquals(java.nio.file.Files.readAllBytes(dir.resolve("expected")),
+          java.nio.file.Files.readAllBytes(dir.resolve("derived")), "the same shared secret on both sides");
+    }
+  }
 }

@@ -18,7 +18,7 @@ import java.util.Map;
  * 6983 when blocked), the card management key (GENERAL AUTHENTICATE, 3DES by default, AES), key generation in
  * the slots (RSA-2048, P-256, P-384), signatures with a slot's key, extended lengths, command chaining, and long
  * answers in 61xx pieces (GET RESPONSE), the PUK (CHANGE REFERENCE DATA, RESET RETRY COUNTER); its state kept in
- * a directory between insertions. ECDH, RSA decryption and the key-history slots come next.
+ * a directory between insertions; ECDH with an EC key (tag 85). The key-history slots come next.
  *
  * <p>The vpcd protocol (vsmartcard's vpcd.c): every message is a two-byte big-endian length and that many bytes; a
  * one-byte message is a control — 0 power off, 1 power on, 2 reset, 4 "send your ATR" — and anything longer is a
@@ -485,8 +485,8 @@ public final class VirtualPivCard implements AutoCloseable {
 
   /**
    * GENERAL AUTHENTICATE with a slot's private key: a signature (ECDSA over the hash given; RSA's raw private
-   * operation over the block the host padded). The PIN must have been verified; 9E, card authentication, needs
-   * none.
+   * operation over the block the host padded, which is also RSA decryption) or key agreement (ECDH, tag 85). The
+   * PIN must have been verified; 9E, card authentication, needs none.
    */
   private byte[] privateKeyOperation(int algorithm, int slot, byte[] data) throws java.security.GeneralSecurityException {
     java.security.KeyPair pair = keys.get(slot);
@@ -497,6 +497,10 @@ public final class VirtualPivCard implements AutoCloseable {
       return sw(0x6982);
     }
     Map<Integer, byte[]> t = dynamicTemplate(data);
+    if (t.containsKey(0x85) && t.containsKey(0x82)
+        && pair.getPrivate() instanceof java.security.interfaces.ECPrivateKey ec) { // ECDH with the peer's point
+      return answer(tlv(0x7C, tlv(0x82, agree(ec, t.get(0x85)))));
+    }
     byte[] input = t.get(0x81);
     if (input == null || !t.containsKey(0x82)) {
       return sw(0x6A80);
@@ -513,6 +517,24 @@ public final class VirtualPivCard implements AutoCloseable {
       output = ecdsa.sign();
     }
     return answer(tlv(0x7C, tlv(0x82, output)));
+  }
+
+  /** Key agreement (SP 800-73-4: the shared secret Z, the x-coordinate) with an uncompressed peer point. */
+  private static byte[] agree(java.security.interfaces.ECPrivateKey key, byte[] point)
+      throws java.security.GeneralSecurityException {
+    int size = (key.getParams().getCurve().getField().getFieldSize() + 7) / 8;
+    if (point.length != 1 + 2 * size || point[0] != 0x04) {
+      throw new IllegalArgumentException("not an uncompressed point of the key's curve");
+    }
+    java.security.spec.ECPoint w = new java.security.spec.ECPoint(
+        new java.math.BigInteger(1, Arrays.copyOfRange(point, 1, 1 + size)),
+        new java.math.BigInteger(1, Arrays.copyOfRange(point, 1 + size, point.length)));
+    java.security.PublicKey peer = java.security.KeyFactory.getInstance("EC").generatePublic(
+        new java.security.spec.ECPublicKeySpec(w, key.getParams()));
+    javax.crypto.KeyAgreement ka = javax.crypto.KeyAgreement.getInstance("ECDH");
+    ka.init(key);
+    ka.doPhase(peer, true);
+    return ka.generateSecret();
   }
 
   /** PUT DATA: a data object written whole (5C its tag, 53 its content), after the management key. */
