@@ -20,7 +20,9 @@ class LayeringTest {
       "pkcs11", List.of("io.tokenroll.agent", "io.tokenroll.cmserver", "io.tokenroll.protocol", "io.tokenroll.dist"),
       "protocol", List.of("io.tokenroll.agent", "io.tokenroll.cmserver", "io.tokenroll.pkcs11", "io.tokenroll.dist"),
       "agent", List.of("io.tokenroll.cmserver", "io.tokenroll.dist", "org.xipki"),
-      "cmserver", List.of("io.tokenroll.agent", "io.tokenroll.pkcs11", "io.tokenroll.dist", "org.xipki"));
+      "cmserver", List.of("io.tokenroll.agent", "io.tokenroll.pkcs11", "io.tokenroll.dist", "org.xipki"),
+      "virtual-piv", List.of("io.tokenroll.agent", "io.tokenroll.cmserver", "io.tokenroll.pkcs11",
+          "io.tokenroll.protocol", "io.tokenroll.dist", "com.fasterxml"));
 
   @Test
   void modulesImportOnlyWhatTheyMayDependOn() throws Exception {

@@ -2,7 +2,7 @@ package io.tokenroll.e2e;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import io.tokenroll.e2e.piv.VirtualPivCard;
+import io.tokenroll.virtualpiv.VirtualPivCard;
 import io.tokenroll.pkcs11.testing.Backends;
 import java.util.HexFormat;
 import java.util.List;

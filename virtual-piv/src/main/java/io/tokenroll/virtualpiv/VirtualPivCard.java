@@ -1,4 +1,4 @@
-package io.tokenroll.e2e.piv;
+package io.tokenroll.virtualpiv;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -78,11 +78,11 @@ public final class VirtualPivCard implements AutoCloseable {
   }
 
   /**
-   * Inserts the card kept in {@code directory} ({@code card.json}, 0600: PINs, keys and objects in the clear — a
+   * Inserts the card kept in {@code directory} ({@code card.properties}, 0600: PINs, keys and objects in the clear — a
    * test card), or a new one with a random GUID and the defaults when there is none yet.
    */
   public static VirtualPivCard insert(int port, java.nio.file.Path directory) throws IOException {
-    java.nio.file.Path file = directory.resolve("card.json");
+    java.nio.file.Path file = directory.resolve("card.properties");
     byte[] guid = new byte[16];
     new java.security.SecureRandom().nextBytes(guid);
     VirtualPivCard card = new VirtualPivCard(new Socket("127.0.0.1", port), guid, file);
@@ -95,34 +95,35 @@ public final class VirtualPivCard implements AutoCloseable {
     return card;
   }
 
-  private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-      new com.fasterxml.jackson.databind.ObjectMapper();
-
   private void load(java.nio.file.Path file) throws IOException {
-    var root = JSON.readTree(file.toFile());
-    pin = HEX.parseHex(root.get("pin").asText());
-    pinTries = root.get("pinTries").asInt();
-    puk = HEX.parseHex(root.get("puk").asText());
-    pukTries = root.get("pukTries").asInt();
-    managementKey = HEX.parseHex(root.get("managementKey").asText());
-    managementAlgorithm = root.get("managementAlgorithm").asInt();
+    java.util.Properties p = new java.util.Properties();
+    try (var in = java.nio.file.Files.newInputStream(file)) {
+      p.load(in);
+    }
+    pin = HEX.parseHex(p.getProperty("pin"));
+    pinTries = Integer.parseInt(p.getProperty("pinTries"));
+    puk = HEX.parseHex(p.getProperty("puk"));
+    pukTries = Integer.parseInt(p.getProperty("pukTries"));
+    managementKey = HEX.parseHex(p.getProperty("managementKey"));
+    managementAlgorithm = Integer.parseInt(p.getProperty("managementAlgorithm"));
     objects.clear();
-    root.get("objects").fields().forEachRemaining(f -> objects.put(f.getKey(), HEX.parseHex(f.getValue().asText())));
     keys.clear();
     try {
-      var it = root.get("keys").fields();
-      while (it.hasNext()) {
-        var k = it.next();
-        String algorithm = k.getValue().get("algorithm").asText();
-        java.security.KeyFactory f = java.security.KeyFactory.getInstance(algorithm);
-        keys.put(Integer.parseInt(k.getKey(), 16), new java.security.KeyPair(
-            f.generatePublic(new java.security.spec.X509EncodedKeySpec(HEX.parseHex(k.getValue().get("public")
-                .asText()))),
-            f.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(HEX.parseHex(k.getValue().get("private")
-                .asText())))));
+      for (String name : p.stringPropertyNames()) {
+        if (name.startsWith("object.")) {
+          objects.put(name.substring(7), HEX.parseHex(p.getProperty(name)));
+        } else if (name.startsWith("key.") && name.endsWith(".algorithm")) {
+          String slot = name.substring(4, name.length() - 10);
+          java.security.KeyFactory f = java.security.KeyFactory.getInstance(p.getProperty(name));
+          keys.put(Integer.parseInt(slot, 16), new java.security.KeyPair(
+              f.generatePublic(new java.security.spec.X509EncodedKeySpec(HEX.parseHex(
+                  p.getProperty("key." + slot + ".public")))),
+              f.generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(HEX.parseHex(
+                  p.getProperty("key." + slot + ".private"))))));
+        }
       }
-    } catch (java.security.GeneralSecurityException e) {
-      throw new IOException("the card's keys in " + file + " cannot be read: " + e.getMessage(), e);
+    } catch (java.security.GeneralSecurityException | RuntimeException e) {
+      throw new IOException("the card's state in " + file + " cannot be read: " + e.getMessage(), e);
     }
   }
 
@@ -131,19 +132,25 @@ public final class VirtualPivCard implements AutoCloseable {
     if (state == null) {
       return;
     }
-    var root = JSON.createObjectNode();
-    root.put("pin", HEX.formatHex(pin)).put("pinTries", pinTries).put("puk", HEX.formatHex(puk))
-        .put("pukTries", pukTries).put("managementKey", HEX.formatHex(managementKey))
-        .put("managementAlgorithm", managementAlgorithm);
-    var o = root.putObject("objects");
-    objects.forEach((tag, value) -> o.put(tag, HEX.formatHex(value)));
-    var k = root.putObject("keys");
-    keys.forEach((slot, pair) -> k.putObject(Integer.toHexString(slot)).put("algorithm",
-        pair.getPublic().getAlgorithm()).put("public", HEX.formatHex(pair.getPublic().getEncoded()))
-        .put("private", HEX.formatHex(pair.getPrivate().getEncoded())));
+    java.util.Properties p = new java.util.Properties();
+    p.setProperty("pin", HEX.formatHex(pin));
+    p.setProperty("pinTries", Integer.toString(pinTries));
+    p.setProperty("puk", HEX.formatHex(puk));
+    p.setProperty("pukTries", Integer.toString(pukTries));
+    p.setProperty("managementKey", HEX.formatHex(managementKey));
+    p.setProperty("managementAlgorithm", Integer.toString(managementAlgorithm));
+    objects.forEach((tag, value) -> p.setProperty("object." + tag, HEX.formatHex(value)));
+    keys.forEach((slot, pair) -> {
+      String k = "key." + Integer.toHexString(slot);
+      p.setProperty(k + ".algorithm", pair.getPublic().getAlgorithm());
+      p.setProperty(k + ".public", HEX.formatHex(pair.getPublic().getEncoded()));
+      p.setProperty(k + ".private", HEX.formatHex(pair.getPrivate().getEncoded()));
+    });
     try {
-      java.nio.file.Path tmp = state.resolveSibling("card.json.tmp");
-      java.nio.file.Files.write(tmp, JSON.writeValueAsBytes(root));
+      java.nio.file.Path tmp = state.resolveSibling("card.properties.tmp");
+      try (var out = java.nio.file.Files.newOutputStream(tmp)) {
+        p.store(out, "a virtual PIV card: PINs and keys in the clear, for tests only");
+      }
       java.nio.file.Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString(
           "rw-------"));
       java.nio.file.Files.move(tmp, state, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
@@ -171,15 +178,22 @@ public final class VirtualPivCard implements AutoCloseable {
   }
 
   /**
-   * Runs the card until killed: {@code java io.tokenroll.e2e.piv.VirtualPivCard [port]} (default 35963, the first
-   * vpcd reader), for trying a PIV tool against it by hand or in another project's CI.
+   * Runs the card until killed: {@code java -jar virtual-piv-card.jar [port] [state-directory]} (default 35963, the
+   * first vpcd reader; without a directory the card lives in memory), for trying a PIV tool against it by hand or in
+   * another project's CI.
    */
   public static void main(String[] args) throws Exception {
     int port = args.length > 0 ? Integer.parseInt(args[0]) : 35963;
-    byte[] guid = new byte[16];
-    new java.security.SecureRandom().nextBytes(guid);
-    VirtualPivCard card = insert(port, guid);
-    System.err.println("virtual PIV card in the vpcd reader on port " + port + " (GUID " + HEX.formatHex(guid) + ")");
+    VirtualPivCard card;
+    if (args.length > 1) {
+      card = insert(port, java.nio.file.Files.createDirectories(java.nio.file.Path.of(args[1])));
+    } else {
+      byte[] guid = new byte[16];
+      new java.security.SecureRandom().nextBytes(guid);
+      card = insert(port, guid);
+    }
+    System.err.println("virtual PIV card in the vpcd reader on port " + port + (args.length > 1 ? ", kept in "
+        + args[1] : ", in memory") + "; PIN " + DEFAULT_PIN + ", PUK " + DEFAULT_PUK + " unless changed");
     card.loop.join();
   }
 
