@@ -244,6 +244,26 @@ class ProvisionE2eTest {
     }
   }
 
+  /** A prompt would ask once a card: every interactive source is refused before any card is touched. */
+  @Test
+  void promptsForPinsAndPasswords_areRefusedBeforeAnyCard() throws Exception {
+    try (Stack s = stack.fresh("provision-prompts")) {
+      Cli pin = Cli.run(provision(s, "Smart Card Logon EC", "nothing-*", "prompt").toArray(String[]::new));
+      assertEquals(ExitCodes.INVALID_INPUT, pin.exitCode(), pin.toString());
+      assertTrue(pin.err().contains("--pin-source prompt would ask once for every card"), pin.err());
+      List<String> so = provision(s, "Smart Card Logon EC", "nothing-*", "file:" + s.password);
+      so.addAll(List.of("--init", "x-{n}", "--so-pin-source", "pinentry"));
+      Cli soPin = Cli.run(so.toArray(String[]::new));
+      assertEquals(ExitCodes.INVALID_INPUT, soPin.exitCode(), soPin.toString());
+      assertTrue(soPin.err().contains("every blank token"), soPin.err());
+      List<String> pw = provision(s, "Smart Card Logon EC", "nothing-*", "file:" + s.password);
+      pw.set(pw.indexOf("--password-source") + 1, "prompt");
+      Cli password = Cli.run(pw.toArray(String[]::new));
+      assertEquals(ExitCodes.INVALID_INPUT, password.exitCode(), password.toString());
+      assertTrue(password.err().contains("--password-source prompt would ask once for every card"), password.err());
+    }
+  }
+
   @Test
   void aRunKilledMidway_losesNoCard_resumeFinishesWhatStarted_andARerunTheRest() throws Exception {
     try (Stack s = stack.fresh("provision-kill")) {

@@ -22,6 +22,17 @@ class VirtualPivCardE2eTest {
     return Backends.run(cmd, Map.of(), 60);
   }
 
+  /**
+   * A throwaway CA's certificate for the card's public key in {@code dir/pub.pem}, written to {@code dir/cert.pem}:
+   * what an enrollment would bring back for a key the card generated.
+   */
+  private static void certify(java.nio.file.Path dir, String subject) {
+    Backends.run(List.of("sh", "-c", "cd " + dir + " && openssl req -x509 -newkey ec -pkeyopt "
+        + "ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -subj '/CN=test CA' -days 30 2>/dev/null"
+        + " && openssl x509 -new -force_pubkey pub.pem -subj '/CN=" + subject + "' -CA ca.pem -CAkey ca.key"
+        + " -days 30 -out cert.pem"), Map.of(), 60);
+  }
+
   /** Until pcscd has powered the card and answers with its ATR (a second or so after it connects). */
   private static void awaitCard() throws InterruptedException {
     for (int i = 0; i < 100; i++) {
@@ -83,10 +94,7 @@ class VirtualPivCardE2eTest {
           dir.resolve("pub.pem").toString()), Map.of(), 60);
       // a CA's certificate for the card's key, as an enrollment gets one (yubico-piv-tool's self-signing needs a
       // YubiKey's version answer)
-      Backends.run(List.of("sh", "-c", "cd " + dir + " && openssl req -x509 -newkey ec -pkeyopt "
-          + "ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -subj '/CN=test CA' -days 30 2>/dev/null"
-          + " && openssl x509 -new -force_pubkey pub.pem -subj '/CN=virtual piv' -CA ca.pem -CAkey ca.key -days 30"
-          + " -out cert.pem"), Map.of(), 60);
+      certify(dir, "virtual piv");
       Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "import-certificate", "-s", "9a", "-i",
           dir.resolve("cert.pem").toString()), Map.of(), 60);
       String status = Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "status"), Map.of(), 60);
@@ -156,12 +164,9 @@ class VirtualPivCardE2eTest {
       String reader = "Virtual PCD 00 00";
       Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "generate", "-s", "9d", "-A", "ECCP256", "-o",
           dir.resolve("pub.pem").toString()), Map.of(), 60);
-      Backends.run(List.of("sh", "-c", "cd " + dir + " && openssl req -x509 -newkey ec -pkeyopt "
-          + "ec_paramgen_curve:P-256 -nodes -keyout ca.key -out ca.pem -subj '/CN=test CA' -days 30 2>/dev/null"
-          + " && openssl x509 -new -force_pubkey pub.pem -subj '/CN=key management' -CA ca.pem -CAkey ca.key"
-          + " -days 30 -out cert.pem"
-          + " && openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out peer.key"
-          + " && openssl pkey -in peer.key -pubout -outform DER -out peer.der"
+      certify(dir, "key management");
+      Backends.run(List.of("sh", "-c", "cd " + dir + " && openssl genpkey -algorithm EC -pkeyopt "
+          + "ec_paramgen_curve:P-256 -out peer.key && openssl pkey -in peer.key -pubout -outform DER -out peer.der"
           + " && openssl pkeyutl -derive -inkey peer.key -peerkey pub.pem -out expected"), Map.of(), 60);
       Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "import-certificate", "-s", "9d", "-i",
           dir.resolve("cert.pem").toString()), Map.of(), 60);

@@ -22,10 +22,19 @@ import org.jline.utils.Display;
 final class LiveProgress implements ProvisionListener, AutoCloseable {
   private final Terminal terminal;
   private final Display display;
-  /** By label and serial (factory cards may share a label; some have no serial): the start, label and step. */
-  private final Map<String, Long> running = new LinkedHashMap<>();
-  private final Map<String, String> labels = new LinkedHashMap<>();
-  private final Map<String, String> steps = new LinkedHashMap<>();
+  /** A card in progress: its label, when it started, its step now. */
+  private static final class Line {
+    final String label;
+    final long since = System.nanoTime();
+    String step = "starting";
+
+    Line(String label) {
+      this.label = label;
+    }
+  }
+
+  /** By label and serial (factory cards may share a label; some have no serial). */
+  private final Map<String, Line> running = new LinkedHashMap<>();
   /** The terminal's size, read at most once a second: with the exec provider each read runs stty. */
   private int width = 80;
   private int height = 24;
@@ -78,21 +87,20 @@ final class LiveProgress implements ProvisionListener, AutoCloseable {
 
   @Override
   public synchronized void started(TokenInfo token) {
-    running.put(key(token.label(), token.serial()), System.nanoTime());
-    labels.put(key(token.label(), token.serial()), token.label());
-    steps.put(key(token.label(), token.serial()), "starting");
+    running.put(key(token.label(), token.serial()), new Line(token.label()));
   }
 
   @Override
   public synchronized void step(TokenInfo token, String step) {
-    steps.put(key(token.label(), token.serial()), step);
+    Line line = running.get(key(token.label(), token.serial()));
+    if (line != null) {
+      line.step = step;
+    }
   }
 
   @Override
   public synchronized void finished(CardResult r) {
     running.remove(key(r.token(), r.serial()));
-    labels.remove(key(r.token(), r.serial()));
-    steps.remove(key(r.token(), r.serial()));
     done++;
     failed += r.outcome().isSuccess() ? 0 : 1;
     above(String.format("%-8s %s  %.1f s%s", r.outcome(), r.token(), r.millis() / 1000.0,
@@ -125,8 +133,8 @@ final class LiveProgress implements ProvisionListener, AutoCloseable {
     }
     display.resize(height, width);
     List<AttributedString> lines = new ArrayList<>();
-    running.forEach((serial, since) -> lines.add(new AttributedString(fit(String.format("  %-24s %-24s %5.1f s",
-        labels.get(serial), steps.get(serial), (now - since) / 1e9), width))));
+    running.values().forEach(l -> lines.add(new AttributedString(fit(String.format("  %-24s %-24s %5.1f s",
+        l.label, l.step, (now - l.since) / 1e9), width))));
     double seconds = (now - started) / 1e9;
     double rate = done / Math.max(seconds, 0.001);
     String eta = done == 0 ? "--" : String.format("%.0f s", (total - done) / Math.max(rate, 0.001));

@@ -10,7 +10,10 @@ import io.tokenroll.agent.provision.TokenSelector;
 import io.tokenroll.pkcs11.pin.PinSource;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,10 +82,7 @@ final class ProvisionCommand extends EnrollmentCommand {
     TokenSelector selector;
     try {
       PinSource.parse(pins.replace("{label}", "label").replace("{serial}", "serial")); // checks the form
-      if (pins.equals("prompt") || pins.startsWith("pinentry")) {
-        throw new IllegalArgumentException("--pin-source " + pins + " would ask once for every card; give "
-            + "file: or env:");
-      }
+      refuseAsking("--pin-source", pins, "card");
       selector = TokenSelector.parse(tokens);
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
@@ -92,12 +92,9 @@ final class ProvisionCommand extends EnrollmentCommand {
       if (init == null || soPinSource == null) {
         throw new CliException(ExitCodes.INVALID_INPUT, "--init and --so-pin-source go together");
       }
-      if (soPinSource.equals("prompt") || soPinSource.startsWith("pinentry")) {
-        throw new CliException(ExitCodes.INVALID_INPUT, "--so-pin-source " + soPinSource + " would ask once for "
-            + "every blank token; give file: or env:");
-      }
       try {
-        blanks = Provisioning.init(init, soPinSource);
+        refuseAsking("--so-pin-source", soPinSource, "blank token");
+        blanks = new Provisioning.Init(init, soPinSource);
       } catch (IllegalArgumentException e) {
         throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
       }
@@ -162,12 +159,21 @@ final class ProvisionCommand extends EnrollmentCommand {
       }
       table.print(out());
     }
-    long enrolled = results.stream().filter(r -> r.outcome() == CardResult.Outcome.ENROLLED).count();
-    long skipped = results.stream().filter(r -> r.outcome() == CardResult.Outcome.SKIPPED).count();
-    long waiting = results.stream().filter(r -> r.outcome() == CardResult.Outcome.WAITING).count();
-    long failed = results.stream().filter(r -> r.outcome() == CardResult.Outcome.FAILED).count();
-    note(results.size() + " token(s): " + enrolled + " enrolled, " + skipped + " skipped, " + waiting + " waiting, "
-        + failed + " failed");
+    Map<CardResult.Outcome, Long> counts = results.stream().collect(Collectors.groupingBy(CardResult::outcome,
+        () -> new EnumMap<>(CardResult.Outcome.class), Collectors.counting()));
+    long failed = counts.getOrDefault(CardResult.Outcome.FAILED, 0L);
+    long waiting = counts.getOrDefault(CardResult.Outcome.WAITING, 0L);
+    note(results.size() + " token(s): " + counts.getOrDefault(CardResult.Outcome.ENROLLED, 0L) + " enrolled, "
+        + counts.getOrDefault(CardResult.Outcome.SKIPPED, 0L) + " skipped, " + waiting + " waiting, " + failed
+        + " failed");
     return failed > 0 ? ExitCodes.FAILED : waiting > 0 ? ExitCodes.UNEXPECTED_STATE : ExitCodes.OK;
+  }
+
+  /** A prompt would ask once for every card: provisioning takes its secrets from files or the environment. */
+  private static void refuseAsking(String option, String source, String each) {
+    if (source.equals("prompt") || source.startsWith("pinentry")) {
+      throw new IllegalArgumentException(option + " " + source + " would ask once for every " + each
+          + "; give file: or env:");
+    }
   }
 }

@@ -16,16 +16,6 @@ import java.util.Set;
  * one more free slot, which a loop would initialise for ever.
  */
 final class BlankTokens {
-  /** What {@code --init} asks: the label pattern ({@code {n}} for a number not taken yet) and the SO PIN's source. */
-  record Init(String labelPattern, String soPinSource) {
-    Init {
-      if (labelPattern == null || labelPattern.isBlank()) {
-        throw new IllegalArgumentException("--init needs a label pattern, e.g. desk-{n}");
-      }
-      PinSource.parse(soPinSource == null ? "" : soPinSource);
-    }
-  }
-
   /** The tokens initialised, and for each blank that could not be, its failure for the report. */
   record Result(List<TokenInfo> initialised, List<CardResult> failures) {
   }
@@ -33,7 +23,8 @@ final class BlankTokens {
   private BlankTokens() {
   }
 
-  static Result initialise(TokenModule module, List<TokenInfo> present, Init init, String pinPattern) {
+  static Result initialise(TokenModule module, List<TokenInfo> present, Provisioning.Init init,
+                           String pinPattern) {
     List<TokenInfo> blanks = present.stream().filter(t -> !t.has(TokenInfo.Flag.TOKEN_INITIALIZED)).toList();
     if (blanks.size() > 1 && !init.labelPattern().contains("{n}")) {
       throw new IllegalArgumentException(blanks.size() + " blank tokens, one label '" + init.labelPattern()

@@ -11,6 +11,7 @@ import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenInfo;
 import io.tokenroll.pkcs11.TokenModule;
 import io.tokenroll.pkcs11.TokenSession;
+import io.tokenroll.pkcs11.pin.PinSource;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -56,21 +57,18 @@ public final class Provisioning {
    * number no present token's label has), the security officer's PIN from {@code soPinSource}, the user PIN from
    * the run's PIN source. Tokens initialised so are provisioned whatever {@code tokens} selects.
    */
-  public static Init init(String labelPattern, String soPinSource) {
-    return new Init(labelPattern, soPinSource);
-  }
-
-  /** See {@link #init}. */
-  public static final class Init {
-    final BlankTokens.Init spec;
-
-    private Init(String labelPattern, String soPinSource) {
-      spec = new BlankTokens.Init(labelPattern, soPinSource);
+  public record Init(String labelPattern, String soPinSource) {
+    public Init {
+      if (labelPattern == null || labelPattern.isBlank()) {
+        throw new IllegalArgumentException("--init needs a label pattern, e.g. desk-{n}");
+      }
+      PinSource.parse(soPinSource == null ? "" : soPinSource);
     }
   }
 
   private final FileJournal journal;
   private final Clock clock;
+  private final ProvisionListener listener;
   private final Map<String, Card> byEnrollment = new ConcurrentHashMap<>();
   private final EnrollmentService service;
 
@@ -93,8 +91,6 @@ public final class Provisioning {
         });
   }
 
-  private final ProvisionListener listener;
-
   /** The matching cards, each provisioned; results in the order the module lists the tokens. */
   public List<CardResult> run(Request request) throws TokenException, IOException, InterruptedException,
       io.tokenroll.agent.enroll.EnrollmentException, io.tokenroll.agent.http.ServerException,
@@ -106,8 +102,7 @@ public final class Provisioning {
           .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && request.tokens().matches(t)).toList());
       List<CardResult> blanksFailed = List.of();
       if (request.init() != null) {
-        BlankTokens.Result blanks = BlankTokens.initialise(module, present, request.init().spec,
-            request.pinSource());
+        BlankTokens.Result blanks = BlankTokens.initialise(module, present, request.init(), request.pinSource());
         cards.addAll(blanks.initialised());
         blanksFailed = blanks.failures();
       }
@@ -115,18 +110,18 @@ public final class Provisioning {
         throw new IllegalArgumentException("no initialised token of " + request.target().module() + " matches "
             + "--tokens" + (request.init() == null ? "" : ", and none is blank") + "; 'tokenroll tokens' lists them");
       }
-      if (cards.isEmpty()) {
-        listener.planned(blanksFailed.size(), 0);
-        blanksFailed.forEach(listener::finished);
-        return blanksFailed;
-      }
-      int parallel = Math.min(cards.size(), request.parallel() > 0 ? Math.min(request.parallel(), MAX_PARALLEL)
-          : defaultParallel(module, cards.get(0)));
+      int parallel = cards.isEmpty() ? 0 : Math.min(cards.size(), request.parallel() > 0
+          ? Math.min(request.parallel(), MAX_PARALLEL) : defaultParallel(module, cards.get(0)));
       // the template asked about once for the run, not once a card (its name, policy and card configuration)
       Enrollment template = request.enrollment().get();
-      service.resolveTemplate(template);
+      if (!cards.isEmpty()) {
+        service.resolveTemplate(template);
+      }
       listener.planned(cards.size() + blanksFailed.size(), parallel);
       blanksFailed.forEach(listener::finished);
+      if (cards.isEmpty()) {
+        return blanksFailed;
+      }
       List<Enrollment> journaled = journal.all();
       AtomicInteger worker = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
