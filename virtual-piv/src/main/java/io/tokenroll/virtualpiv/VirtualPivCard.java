@@ -48,6 +48,8 @@ public final class VirtualPivCard implements AutoCloseable {
   private boolean selected;
   private boolean pinVerified;
   private byte[] pending = new byte[0];
+  /** The Le of the command being answered: the most its answer may carry (256 when it names none). */
+  private int le = 256;
   /** Command chaining (CLA 0x10): the data of the commands so far. */
   private byte[] chained = new byte[0];
   private volatile boolean closed;
@@ -82,6 +84,10 @@ public final class VirtualPivCard implements AutoCloseable {
    * test card), or a new one with a random GUID and the defaults when there is none yet.
    */
   public static VirtualPivCard insert(int port, java.nio.file.Path directory) throws IOException {
+    if (!java.nio.file.Files.isDirectory(directory)) {
+      java.nio.file.Files.createDirectories(directory, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+          java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+    }
     java.nio.file.Path file = directory.resolve("card.properties");
     byte[] guid = new byte[16];
     new java.security.SecureRandom().nextBytes(guid);
@@ -258,13 +264,30 @@ public final class VirtualPivCard implements AutoCloseable {
     int p1 = apdu[2] & 0xFF;
     int p2 = apdu[3] & 0xFF;
     byte[] data;
+    le = 256;
     if (apdu.length <= 5) {
       data = new byte[0];
-    } else if (apdu[4] == 0 && apdu.length >= 7) { // extended: 00 Lc1 Lc2
-      int lc = ((apdu[5] & 0xFF) << 8) | (apdu[6] & 0xFF);
-      data = Arrays.copyOfRange(apdu, 7, Math.min(apdu.length, 7 + lc));
+      if (apdu.length == 5) { // case 2: Le only
+        le = apdu[4] == 0 ? 256 : apdu[4] & 0xFF;
+      }
+    } else if (apdu[4] == 0 && apdu.length >= 7) { // extended: 00 Lc1 Lc2 (or 00 Le1 Le2 alone)
+      int n = ((apdu[5] & 0xFF) << 8) | (apdu[6] & 0xFF);
+      if (apdu.length == 7) {
+        data = new byte[0];
+        le = n == 0 ? 65536 : n;
+      } else {
+        data = Arrays.copyOfRange(apdu, 7, Math.min(apdu.length, 7 + n));
+        if (apdu.length == 7 + n + 2) {
+          int l = ((apdu[7 + n] & 0xFF) << 8) | (apdu[8 + n] & 0xFF);
+          le = l == 0 ? 65536 : l;
+        }
+      }
     } else {
-      data = Arrays.copyOfRange(apdu, 5, Math.min(apdu.length, 5 + (apdu[4] & 0xFF)));
+      int lc = apdu[4] & 0xFF;
+      data = Arrays.copyOfRange(apdu, 5, Math.min(apdu.length, 5 + lc));
+      if (apdu.length == 5 + lc + 1) {
+        le = apdu[5 + lc] == 0 ? 256 : apdu[5 + lc] & 0xFF;
+      }
     }
     if (ins == 0xC0) { // GET RESPONSE
       return answer(pending);
@@ -291,6 +314,7 @@ public final class VirtualPivCard implements AutoCloseable {
         case 0x87 -> p2 == 0x9B ? authenticate(p1, data) : privateKeyOperation(p1, p2, data);
         case 0x47 -> generate(p2, data);
         case 0xDB -> p1 == 0x3F && p2 == 0xFF ? putData(data) : sw(0x6A86);
+        case 0xFF -> p1 == 0xFF && (p2 == 0xFF || p2 == 0xFE) ? setManagementKey(data) : sw(0x6A86);
         default -> sw(0x6D00);
       };
     } catch (java.security.GeneralSecurityException | IllegalArgumentException | IndexOutOfBoundsException e) {
@@ -455,12 +479,42 @@ public final class VirtualPivCard implements AutoCloseable {
     return sw(0x6A80);
   }
 
-  /** GENERATE ASYMMETRIC KEY PAIR in a slot (9A, 9C, 9D, 9E), overwriting what was there: RSA-2048, P-256, P-384. */
+  /**
+   * SET MANAGEMENT KEY, as YubiKeys take it (INS FF; SP 800-73-4 leaves changing the key to the issuer): algorithm,
+   * then 9B with the new key, after authentication with the current one. The algorithm may change with the key.
+   */
+  private byte[] setManagementKey(byte[] data) {
+    if (!adminAuthenticated) {
+      return sw(0x6982);
+    }
+    if (data.length < 3 || (data[1] & 0xFF) != 0x9B) {
+      return sw(0x6A80);
+    }
+    int algorithm = data[0] & 0xFF;
+    int length = switch (algorithm) {
+      case 0x03, 0x0A -> 24;
+      case 0x08 -> 16;
+      case 0x0C -> 32;
+      default -> -1;
+    };
+    if (length < 0 || (data[2] & 0xFF) != length || data.length != 3 + length) {
+      return sw(0x6A80);
+    }
+    managementKey = Arrays.copyOfRange(data, 3, data.length);
+    managementAlgorithm = algorithm;
+    save();
+    return sw(0x9000);
+  }
+
+  /**
+   * GENERATE ASYMMETRIC KEY PAIR in a slot (9A, 9C, 9D, 9E, the retired 82–95), overwriting what was there:
+   * RSA-2048, P-256, P-384.
+   */
   private byte[] generate(int slot, byte[] data) throws java.security.GeneralSecurityException {
     if (!adminAuthenticated) {
       return sw(0x6982);
     }
-    if (slot != 0x9A && slot != 0x9C && slot != 0x9D && slot != 0x9E) {
+    if (slot != 0x9A && slot != 0x9C && slot != 0x9D && slot != 0x9E && (slot < 0x82 || slot > 0x95)) {
       return sw(0x6A86);
     }
     Map<Integer, byte[]> control = template(0xAC, data);
@@ -551,7 +605,7 @@ public final class VirtualPivCard implements AutoCloseable {
     return ka.generateSecret();
   }
 
-  /** PUT DATA: a data object written whole (5C its tag, 53 its content), after the management key. */
+  /** PUT DATA: an object written whole (5C its tag, 53 its content) after the management key; 53 00 deletes it. */
   private byte[] putData(byte[] data) {
     if (!adminAuthenticated) {
       return sw(0x6982);
@@ -565,7 +619,11 @@ public final class VirtualPivCard implements AutoCloseable {
     if (object.length < 2 || object[0] != 0x53) {
       return sw(0x6A80);
     }
-    objects.put(tag, object);
+    if (object.length == 2 && object[1] == 0) { // 53 00: the object is deleted, and GET DATA finds nothing (YubiKey)
+      objects.remove(tag);
+    } else {
+      objects.put(tag, object);
+    }
     save();
     return sw(0x9000);
   }
@@ -619,12 +677,16 @@ public final class VirtualPivCard implements AutoCloseable {
   }
 
   /** Up to 256 bytes with 9000, or 256 with 61xx and the rest kept for GET RESPONSE. */
+  /**
+   * An answer of at most Le bytes; the rest waits for GET RESPONSE, announced as 61xx with the bytes left (61 00: 256
+   * or more). Sending more than Le, or more than 61xx announced, makes hosts drop bytes (OpenSC does).
+   */
   private byte[] answer(byte[] body) {
-    if (body.length <= 256) {
+    if (body.length <= le) {
       return concat(body, sw(0x9000));
     }
-    pending = Arrays.copyOfRange(body, 256, body.length);
-    return concat(Arrays.copyOf(body, 256), sw(0x6100 | Math.min(pending.length, 0xFF)));
+    pending = Arrays.copyOfRange(body, le, body.length);
+    return concat(Arrays.copyOf(body, le), sw(0x6100 | (pending.length > 0xFF ? 0 : pending.length)));
   }
 
   /** The CHUID: an all-nines FASC-N, the card's GUID, an expiry date, an empty signature and error detection code. */
