@@ -3,10 +3,19 @@ package io.tokenroll.pkcs11;
 import java.util.List;
 import java.util.Set;
 
-/** What a slot's token says about itself (C_GetTokenInfo), plus its mechanisms. A snapshot. */
+/**
+ * What a slot's token says about itself (C_GetTokenInfo), plus its mechanisms. A snapshot. A card reached over
+ * PC/SC also has its {@code atr} (hex; null for tokens that are not cards in a reader).
+ */
 public record TokenInfo(long slotId, String slotDescription, String label, String serial, String manufacturer,
                         String model, Set<Flag> flags, PinStatus userPin, PinStatus soPin,
-                        List<MechanismSupport> mechanisms) {
+                        List<MechanismSupport> mechanisms, String atr) {
+
+  public TokenInfo(long slotId, String slotDescription, String label, String serial, String manufacturer,
+                   String model, Set<Flag> flags, PinStatus userPin, PinStatus soPin,
+                   List<MechanismSupport> mechanisms) {
+    this(slotId, slotDescription, label, serial, manufacturer, model, flags, userPin, soPin, mechanisms, null);
+  }
 
   /** The token flags tokenroll acts on. */
   public enum Flag {

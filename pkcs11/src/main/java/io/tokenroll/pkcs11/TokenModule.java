@@ -6,14 +6,15 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * A loaded PKCS#11 library. A library is initialised once per process however often it is loaded; each
- * {@code load} is balanced by a {@link #close()}, and the last close finalises it.
+ * A provider of tokens: a loaded PKCS#11 library, or — named {@code piv} instead of a library path — the PIV cards
+ * in the PC/SC readers ({@link io.tokenroll.pkcs11.piv.PivModule}). A library is initialised once per process
+ * however often it is loaded; each {@code load} is balanced by a {@link #close()}, and the last close finalises it.
  */
 public interface TokenModule extends AutoCloseable {
 
   /** Loads and initialises a PKCS#11 library. */
   static TokenModule load(Path library) throws TokenException {
-    return WrapperModule.load(library, null);
+    return load(library, null);
   }
 
   /**
@@ -21,6 +22,9 @@ public interface TokenModule extends AutoCloseable {
    * (NSS softoken: {@code configdir='sql:/path' certPrefix='' keyPrefix='' secmod='secmod.db' flags=}).
    */
   static TokenModule load(Path library, String initArgs) throws TokenException {
+    if (library.equals(io.tokenroll.pkcs11.piv.PivModule.NAME)) {
+      return io.tokenroll.pkcs11.piv.PivModule.open();
+    }
     return WrapperModule.load(library, initArgs);
   }
 

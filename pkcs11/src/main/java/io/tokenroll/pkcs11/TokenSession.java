@@ -79,6 +79,38 @@ public interface TokenSession extends AutoCloseable {
    */
   void changeUserPin(PinSource current, PinSource replacement) throws TokenException;
 
+  /**
+   * Unblocks the user PIN: the security officer's PIN (a PKCS#11 SO PIN, a PIV PUK) and the new user PIN. A PIV card
+   * takes both in one command (RESET RETRY COUNTER); PKCS#11 logs the officer in, then sets the PIN (C_InitPIN).
+   */
+  default void unblockUserPin(PinSource officer, PinSource newPin) throws TokenException {
+    loginSecurityOfficer(officer);
+    initUserPin(newPin);
+  }
+
+  /**
+   * Authenticates as card administrator by challenge-response (the PIV card management key, 9B): the card's
+   * challenge goes to {@code key}, which may be a server that holds the key. Needed before key generation and
+   * certificate writes where {@link TokenCapabilities#administratorKey()} says so.
+   *
+   * @throws AdminKeyRefusedException when the card refuses the answer (another key is set on it)
+   */
+  default void authenticateAdministrator(AdminKey key) throws TokenException {
+    throw new TokenUnsupportedException(info().describe() + " has no administrator key");
+  }
+
+  /** Replaces the administrator key (after {@link #authenticateAdministrator}), with one of the same algorithm. */
+  default void changeAdministratorKey(byte[] newKey) throws TokenException {
+    throw new TokenUnsupportedException(info().describe() + " has no administrator key");
+  }
+
+  /**
+   * Tells the session the public key of the key under {@code id}, for tokens that cannot read it back (a PIV card
+   * gives a key's public half only when generating it): the caller journaled it then.
+   */
+  default void rememberPublicKey(KeyId id, PublicKey publicKey) {
+  }
+
   @Override
   void close();
 }

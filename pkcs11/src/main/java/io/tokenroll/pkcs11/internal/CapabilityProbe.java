@@ -42,11 +42,14 @@ final class CapabilityProbe {
         algorithms.add(a);
       }
     }
+    // A PKCS#11 module with fixed key ids fronts a PIV card (YKCS11): its slots, no key deletion, no CA store.
+    java.util.List<io.tokenroll.pkcs11.KeyId> slots = quirks.fixedKeyIds() ? io.tokenroll.pkcs11.piv.PivSlot.ids()
+        : java.util.List.of();
     boolean readOnly = quirks.readOnly() || info.has(TokenInfo.Flag.WRITE_PROTECTED);
     return new TokenCapabilities(specs, algorithms, quirks.keyImport() && !readOnly, quirks.parallelObjectWrites(),
-        readOnly, quirks.soLoginForKeyGeneration(), quirks.fixedKeyIds(), quirks.uniqueIssuerSerial(),
+        readOnly, quirks.soLoginForKeyGeneration(), slots, quirks.uniqueIssuerSerial(),
         quirks.keyGenerationsPerInitialization(), quirks.keyUsageRestrictable(), quirks.localAttributeReliable(),
-        quirks.exportableKeys());
+        quirks.exportableKeys(), !quirks.fixedKeyIds(), !quirks.fixedKeyIds(), false);
   }
 
   static boolean has(TokenInfo info, long code) {

@@ -1,0 +1,168 @@
+package io.tokenroll.pkcs11.piv;
+
+import io.tokenroll.pkcs11.TokenException;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
+import java.util.HexFormat;
+import javax.smartcardio.Card;
+import javax.smartcardio.CardChannel;
+import javax.smartcardio.CardException;
+import javax.smartcardio.CardTerminal;
+import javax.smartcardio.CommandAPDU;
+import javax.smartcardio.ResponseAPDU;
+
+/**
+ * The PIV application on one card, over PC/SC: APDUs with command chaining for long data (CLA 0x10, 255 bytes a
+ * piece — every PIV card takes it, not every reader takes extended lengths) and {@code 61xx} answers collected with
+ * GET RESPONSE. The card is opened in shared mode; {@link #transaction} holds it exclusively only for the few
+ * APDUs of one operation, never across a network call.
+ */
+final class PivChannel implements AutoCloseable {
+  /** The PIV application's AID (SP 800-73-4 Part 1, 2.2), without its version: any version answers. */
+  static final byte[] AID = HexFormat.of().parseHex("A000000308000010000100");
+  /** The most a card may answer with in one operation (a certificate object is at most a few KB). */
+  private static final int MAX_ANSWER = 64 * 1024;
+
+  private final Card card;
+  private final CardChannel channel;
+  private final String reader;
+  private final byte[] atr;
+  /** Sessions of this process on the card: they share its connection, as PKCS#11 sessions share a login. */
+  private int users = 1;
+  /**
+   * What this process knows of the card's state, shared by its sessions because the card keeps it per card, not
+   * per connection: a second connection's SELECT would reset the PIN's verified state under the first.
+   */
+  boolean pinVerified;
+  boolean administrator;
+  io.tokenroll.pkcs11.AdminAlgorithm adminAlgorithm;
+  final java.util.Map<io.tokenroll.pkcs11.KeyId, java.security.PublicKey> publicKeys = new java.util.HashMap<>();
+
+  /** A card's answer: its data and status word. */
+  record Answer(byte[] data, int sw) {
+    boolean ok() {
+      return sw == 0x9000;
+    }
+  }
+
+  @FunctionalInterface
+  interface Work<T> {
+    T run() throws TokenException;
+  }
+
+  private PivChannel(Card card, String reader) {
+    this.card = card;
+    this.channel = card.getBasicChannel();
+    this.reader = reader;
+    this.atr = card.getATR().getBytes();
+  }
+
+  /** Connects to the card in {@code terminal} (shared) and selects its PIV application; null when it has none. */
+  static PivChannel open(CardTerminal terminal) throws CardException {
+    Card card = terminal.connect("*");
+    PivChannel c = new PivChannel(card, terminal.getName());
+    try {
+      if (c.select()) {
+        return c;
+      }
+    } catch (TokenException | RuntimeException e) {
+      // not a card that understands SELECT as PIV expects: not a PIV card
+    }
+    c.close();
+    return null;
+  }
+
+  synchronized PivChannel acquire() {
+    users++;
+    return this;
+  }
+
+  /** True when this was the last session: the connection is closed then. */
+  synchronized boolean release() {
+    if (--users > 0) {
+      return false;
+    }
+    close();
+    return true;
+  }
+
+  String reader() {
+    return reader;
+  }
+
+  byte[] atr() {
+    return atr.clone();
+  }
+
+  boolean select() throws TokenException {
+    return send(0x00, 0xA4, 0x04, 0x00, AID).ok();
+  }
+
+  /** Runs one operation's APDUs with the card held exclusively (SCardBeginTransaction … SCardEndTransaction). */
+  synchronized <T> T transaction(Work<T> work) throws TokenException {
+    try {
+      card.beginExclusive();
+    } catch (CardException e) {
+      throw gone(e);
+    }
+    try {
+      return work.run();
+    } finally {
+      try {
+        card.endExclusive();
+      } catch (CardException | IllegalStateException e) {
+        // the card went away: the next operation says so
+      }
+    }
+  }
+
+  /** One command, chained when its data is long, with the whole answer. */
+  synchronized Answer send(int cla, int ins, int p1, int p2, byte[] data) throws TokenException {
+    try {
+      int at = 0;
+      ResponseAPDU r;
+      do {
+        int n = Math.min(255, data.length - at);
+        boolean last = at + n >= data.length;
+        byte[] piece = Arrays.copyOfRange(data, at, at + n);
+        CommandAPDU c = n == 0 ? new CommandAPDU(cla, ins, p1, p2, 256)
+            : new CommandAPDU(last ? cla : cla | 0x10, ins, p1, p2, piece, 256);
+        r = channel.transmit(c);
+        at += n;
+        if (!last && r.getSW() != 0x9000) {
+          return new Answer(new byte[0], r.getSW());
+        }
+      } while (at < data.length);
+      ByteArrayOutputStream answer = new ByteArrayOutputStream();
+      answer.writeBytes(r.getData());
+      while (r.getSW1() == 0x61) { // more to collect
+        if (answer.size() > MAX_ANSWER) {
+          throw new TokenException("the card in " + reader + " answers with more than " + MAX_ANSWER + " bytes");
+        }
+        r = channel.transmit(new CommandAPDU(0x00, 0xC0, 0x00, 0x00, r.getSW2() == 0 ? 256 : r.getSW2()));
+        answer.writeBytes(r.getData());
+      }
+      return new Answer(answer.toByteArray(), r.getSW());
+    } catch (CardException | IllegalStateException e) {
+      throw gone(e);
+    }
+  }
+
+  Answer send(int ins, int p1, int p2, byte[] data) throws TokenException {
+    return send(0x00, ins, p1, p2, data);
+  }
+
+  private TokenException gone(Exception e) {
+    return new TokenException("the card in " + reader + " cannot be reached (removed?): " + e.getMessage(),
+        "CKR_DEVICE_REMOVED", e);
+  }
+
+  @Override
+  public void close() {
+    try {
+      card.disconnect(false);
+    } catch (CardException | IllegalStateException e) {
+      // already gone
+    }
+  }
+}
