@@ -94,7 +94,11 @@ public final class SmartcardService {
     });
   }
 
-  /** 3DES (ECB, one block; CBC with a zero IV is the same) of the 8-byte challenge under the chosen admin key. */
+  /**
+   * 3DES (ECB, one block; CBC with a zero IV is the same) of the 8-byte challenge under the chosen admin key, as MIM
+   * computes it. A 16-byte challenge — a card whose management key is AES, as YubiKey 5.7's default — gets AES-192
+   * under the same 24 bytes: an extension of this server (MIM answers 3DES only), so such cards can be tested.
+   */
   public byte[] authenticationResponse(UserAccount user, UUID requestId, UUID cardUuid, String cardId,
       String challengeBase64, boolean diversified) throws SQLException {
     Stored.CmSmartcard c = cardOfRequest(user, requestId, cardUuid);
@@ -105,8 +109,8 @@ public final class SmartcardService {
     } catch (IllegalArgumentException e) {
       throw HttpError.badRequest("The request is invalid. 'challenge' is not valid base64.");
     }
-    if (challenge.length != 8) {
-      throw HttpError.badRequest("The request is invalid. 'challenge' must be 8 bytes.");
+    if (challenge.length != 8 && challenge.length != 16) {
+      throw HttpError.badRequest("The request is invalid. 'challenge' must be 8 bytes (3DES) or 16 (AES).");
     }
     byte[] key;
     if (diversified) {
@@ -118,11 +122,12 @@ public final class SmartcardService {
       key = template(c).smartcardSettings().defaultAdminKey();
     }
     try {
-      Cipher des = Cipher.getInstance("DESede/ECB/NoPadding");
-      des.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "DESede"));
-      return des.doFinal(challenge);
+      String cipher = challenge.length == 8 ? "DESede" : "AES";
+      Cipher admin = Cipher.getInstance(cipher + "/ECB/NoPadding");
+      admin.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, cipher));
+      return admin.doFinal(challenge);
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("3DES is not available", e);
+      throw new IllegalStateException("the admin key's cipher is not available", e);
     }
   }
 
