@@ -74,7 +74,7 @@ public final class TokenOptions {
   /** The token's cross-process write lock (the one enrollments take), held while a command writes to it. */
   public io.tokenroll.agent.journal.TokenLock lock(TokenSession session) throws java.io.IOException {
     return io.tokenroll.agent.journal.TokenLock.acquire(io.tokenroll.agent.journal.TokenLock.defaultDirectory(),
-        library().toAbsolutePath().toString(), session.info().label(), session.info().serial());
+        io.tokenroll.pkcs11.TokenRef.of(library(), moduleArgs(), session.info()));
   }
 
   public TokenModule loadModule() throws TokenException {

@@ -229,7 +229,7 @@ final class AnswerInstaller {
   }
 
   private void writeAuthorities(Enrollment e, List<X509Certificate> cas) throws TokenException {
-    if (!writeAuthorities) {
+    if (!writeAuthorities || !token.capabilities().caCertificateStore()) { // a PIV card has no place for them
       return;
     }
     for (X509Certificate ca : cas) {

@@ -130,6 +130,28 @@ public final class AuditedSession implements TokenSession {
   }
 
   @Override
+  public void unblockUserPin(PinSource officer, PinSource newPin) throws TokenException {
+    s.unblockUserPin(officer, newPin);
+    record("USER_PIN_UNBLOCKED", Map.of());
+  }
+
+  @Override
+  public void authenticateAdministrator(io.tokenroll.pkcs11.AdminKey key) throws TokenException {
+    s.authenticateAdministrator(key);
+  }
+
+  @Override
+  public void changeAdministratorKey(byte[] newKey) throws TokenException {
+    s.changeAdministratorKey(newKey);
+    record("ADMIN_KEY_CHANGED", Map.of());
+  }
+
+  @Override
+  public void rememberPublicKey(KeyId id, java.security.PublicKey publicKey) {
+    s.rememberPublicKey(id, publicKey);
+  }
+
+  @Override
   public TokenInfo info() {
     return s.info();
   }

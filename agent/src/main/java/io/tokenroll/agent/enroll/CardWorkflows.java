@@ -35,9 +35,8 @@ final class CardWorkflows {
     }
     TokenSession s = token.anonymousSession();
     try (TokenLock lock = token.lock()) {
-      s.loginSecurityOfficer(PinSource.parse(e.soPinSource));
-      try {
-        s.initUserPin(PinSource.parse(e.newPinSource));
+      try { // PKCS#11: the SO logs in, then sets the PIN; PIV: the PUK and the new PIN in one command
+        s.unblockUserPin(PinSource.parse(e.soPinSource), PinSource.parse(e.newPinSource));
       } finally {
         s.logout();
       }

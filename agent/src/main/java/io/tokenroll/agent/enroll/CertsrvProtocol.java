@@ -198,4 +198,11 @@ final class CertsrvProtocol implements Protocol {
   public void abandon(Enrollment e) {
     // ICertRequest has no way to withdraw a request; its keys leave the token, the CA keeps its record
   }
+
+  @Override
+  public void authenticateAdministrator(Enrollment e, TokenSession session) throws EnrollmentException {
+    throw new EnrollmentException(session.info().describe() + " needs its administrator (management) key for key "
+        + "generation and certificate writes; a CA reached directly holds no such key — enroll this card through "
+        + "MIM CM, whose server answers the card's challenge");
+  }
 }

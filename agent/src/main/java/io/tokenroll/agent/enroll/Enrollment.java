@@ -63,6 +63,12 @@ public final class Enrollment {
   public String serverStatus;
   public UUID smartcardUuid;
   public String cardId;
+  /** A card's answer to reset (hex), sent when binding it (POST smartcards); null for tokens that are not cards. */
+  public String atr;
+  /** The template has the server diversify the card's administrator key (its smart-card configuration). */
+  public boolean diversifyAdminKey;
+  /** The card's administrator key is the server's diversified one (set once the change is made). */
+  public boolean adminKeyDiversified;
   /** Renew / retire: the enrollment whose keys and certificates this one replaces or removes. */
   public String previous;
 
@@ -97,12 +103,19 @@ public final class Enrollment {
   /** Records the token this enrollment writes to: its module, how to find it again, its PIN source, its card id. */
   public void recordToken(java.nio.file.Path module, String moduleArgs, io.tokenroll.pkcs11.TokenInfo token,
                           String pinSource) {
-    library = module.toAbsolutePath().toString();
+    io.tokenroll.pkcs11.TokenRef ref = io.tokenroll.pkcs11.TokenRef.of(module, moduleArgs, token);
+    library = ref.module().toString();
     this.moduleArgs = moduleArgs;
     tokenLabel = token.label();
     tokenSerial = token.serial();
     this.pinSource = pinSource;
     cardId = io.tokenroll.agent.token.CardIds.of(token);
+    atr = token.atr();
+  }
+
+  /** The token this enrollment writes to, as the lock and the token layer name it. */
+  public io.tokenroll.pkcs11.TokenRef token() {
+    return new io.tokenroll.pkcs11.TokenRef(java.nio.file.Path.of(library), moduleArgs, tokenLabel, tokenSerial);
   }
 
   /** Takes over what the server said of the template for {@code resolved} (see EnrollmentService.resolveTemplate). */
@@ -111,6 +124,7 @@ public final class Enrollment {
     templateUuid = resolved.templateUuid;
     smartcardTemplate = resolved.smartcardTemplate;
     userPinOption = resolved.userPinOption;
+    diversifyAdminKey = resolved.diversifyAdminKey;
   }
 
   /**
@@ -172,7 +186,10 @@ public final class Enrollment {
     e.pinSource = previous.pinSource;
     e.kspMap.putAll(previous.kspMap);
     e.cardId = previous.cardId;
+    e.atr = previous.atr;
     e.smartcardUuid = previous.smartcardUuid;
+    e.diversifyAdminKey = previous.diversifyAdminKey;
+    e.adminKeyDiversified = previous.adminKeyDiversified;
     return e;
   }
 

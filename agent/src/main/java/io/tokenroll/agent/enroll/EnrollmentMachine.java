@@ -25,6 +25,8 @@ public final class EnrollmentMachine {
   private final TokenAccess token;
   private final IssuerTrust trust;
   private final boolean writeAuthorities;
+  /** The card administrator was authenticated in this run (cards whose writes need it keep that until reset). */
+  private boolean administrator;
 
   EnrollmentMachine(StateWriter states, Protocol protocol, TokenAccess token, IssuerTrust trust,
                             boolean writeAuthorities) {
@@ -63,7 +65,7 @@ public final class EnrollmentMachine {
   }
 
   /** Generates every planned key under its journaled provisional id, finalises the ids, then signs the CSRs. */
-  private Step keys(Enrollment e) throws IOException, TokenException {
+  private Step keys(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
     TokenSession s = token.session();
     for (KeyPlan plan : e.keys) {
       if (plan.stage == KeyPlan.Stage.READY || plan.stage == KeyPlan.Stage.REMOVED) {
@@ -71,6 +73,11 @@ public final class EnrollmentMachine {
       }
       try (TokenLock lock = token.lock()) {
         if (plan.stage == KeyPlan.Stage.PLANNED) {
+          administrator(e, s);
+          if (s.capabilities().fixedKeyIds() && plan.slot == null) {
+            KeyWork.placeInSlot(s, plan, e.keys, previous(e));
+            states.persist(e, EnrollmentState.NEED_KEYS); // the slot, and the key it held, before it is overwritten
+          }
           int left = KeyWork.removeLeftovers(s, plan);
           if (left > 0) {
             states.note("removed " + left + " object(s) an interrupted run left under id " + plan.provisionalId);
@@ -93,7 +100,7 @@ public final class EnrollmentMachine {
     return Step.now(e);
   }
 
-  private Step install(Enrollment e) throws IOException, TokenException, EnrollmentException {
+  private Step install(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
     TokenSession s = token.session();
     List<CertificateItem> items;
     try {
@@ -107,6 +114,7 @@ public final class EnrollmentMachine {
       return Step.now(e);
     }
     try (TokenLock lock = token.lock()) {
+      administrator(e, s);
       states.persist(e, EnrollmentState.INSTALLING);
       e.outcomes = new AnswerInstaller(s, trust, writeAuthorities, states.journal()).install(e, items);
       for (KeyPlan plan : e.keys) {
@@ -136,6 +144,20 @@ public final class EnrollmentMachine {
     return Step.now(e);
   }
 
+  /** Authenticates the card administrator once a run, on tokens whose writes need it (PIV's management key). */
+  private void administrator(Enrollment e, TokenSession s) throws IOException, ServerException, TokenException,
+      EnrollmentException {
+    if (!administrator && s.capabilities().administratorKey()) {
+      protocol.authenticateAdministrator(e, s);
+      administrator = true;
+    }
+  }
+
+  /** The enrollment a renewal replaces, or null. */
+  private Enrollment previous(Enrollment e) throws IOException {
+    return e.previous == null ? null : states.journal().get(e.previous).orElse(null);
+  }
+
   private static boolean installedAny(Enrollment e) {
     return e.outcomes.stream().anyMatch(o -> o.result.equals("INSTALLED"));
   }
@@ -144,12 +166,13 @@ public final class EnrollmentMachine {
    * Gives up cleanly: the server hears the request is abandoned, and what this enrollment put on the token leaves
    * it — its keys with their certificates, keys that came in a PFX, CA certificates no other enrollment installed.
    */
-  private Step abandon(Enrollment e) throws IOException, ServerException, TokenException {
+  private Step abandon(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
     protocol.abandon(e);
     if (e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED) || !e.installedKeyIds.isEmpty()
         || !e.installedCaIds.isEmpty()) {
       TokenSession s = token.session();
       try (TokenLock lock = token.lock()) {
+        administrator(e, s);
         for (KeyPlan plan : e.keys) {
           if (plan.stage != KeyPlan.Stage.REMOVED) {
             KeyWork.remove(s, plan);

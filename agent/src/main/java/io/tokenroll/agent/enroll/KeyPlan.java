@@ -17,6 +17,12 @@ public final class KeyPlan {
   public String label;
   public String provisionalId;
   public String finalId;
+  /**
+   * On a token with fixed key slots (PIV): the slot's id, journaled before the key is generated into it, and the
+   * public key (base64) of the certificate the slot held then — the key the generation overwrote.
+   */
+  public String slot;
+  public String replacedPublicKey;
   /** The public key (SubjectPublicKeyInfo, base64), known once generated. */
   public String publicKey;
   public Stage stage = Stage.PLANNED;

@@ -18,8 +18,28 @@ final class KeyWork {
   private KeyWork() {
   }
 
-  /** Removes whatever a crash left under the provisional id (the key was never journaled as generated). */
+  /**
+   * On a token with fixed slots, chooses the plan's slot and what it holds now (the certificate's public key, the
+   * key the generation will overwrite); the caller journals both before generating. The slot becomes the key's id.
+   */
+  static void placeInSlot(TokenSession s, KeyPlan plan, java.util.List<KeyPlan> siblings, Enrollment previous)
+      throws TokenException {
+    KeyId slot = KeySlots.choose(s, plan, siblings, previous);
+    plan.slot = slot.hex();
+    plan.provisionalId = slot.hex();
+    plan.replacedPublicKey = s.find(ObjectQuery.byId(slot).withClass(io.tokenroll.pkcs11.ObjectClass.CERTIFICATE))
+        .stream().findFirst().map(o -> Base64.getEncoder().encodeToString(o.certificate().getPublicKey().getEncoded()))
+        .orElse(null);
+  }
+
+  /**
+   * Removes whatever a crash left under the provisional id (the key was never journaled as generated). A slot
+   * cannot be emptied: generating into it again overwrites what a crash left there.
+   */
   static int removeLeftovers(TokenSession s, KeyPlan plan) throws TokenException {
+    if (plan.slot != null) {
+      return 0;
+    }
     ObjectQuery q = ObjectQuery.byId(KeyId.parse(plan.provisionalId));
     return s.find(q).isEmpty() ? 0 : s.delete(q);
   }
@@ -56,8 +76,20 @@ final class KeyWork {
     }
   }
 
+  /** Tells a token that cannot read public keys back (PIV) the journaled public key of the plan's key. */
+  static void remind(TokenSession s, KeyPlan plan) throws TokenException {
+    if (plan.publicKey != null && plan.finalId != null) {
+      try {
+        s.rememberPublicKey(KeyId.parse(plan.finalId), AnswerInstaller.publicKey(plan));
+      } catch (io.tokenroll.agent.response.InvalidResponseException e) {
+        throw new TokenException("the journaled public key of key " + (plan.index + 1) + " cannot be read");
+      }
+    }
+  }
+
   /** Moves the key to its final id; idempotent (a crash may have moved part of it). */
   static void finalizeId(TokenSession s, KeyPlan plan) throws TokenException {
+    remind(s, plan);
     KeyId provisional = KeyId.parse(plan.provisionalId);
     KeyId target = KeyId.parse(plan.finalId);
     if (!provisional.equals(target) && !s.find(ObjectQuery.byId(provisional)).isEmpty()) {
@@ -79,6 +111,7 @@ final class KeyWork {
       warn.accept("the server asks for " + alg.jcaName() + " on request " + (plan.index + 1)
           + "; SHA-1 is weak, but MIM asks for it, so it is used");
     }
+    remind(s, plan);
     try {
       return CsrBuilder.build(s.signer(KeyId.parse(plan.finalId), alg),
           new CsrRequest(CsrRequest.subject(plan.subject), KeyPlans.usages(plan))).getEncoded();

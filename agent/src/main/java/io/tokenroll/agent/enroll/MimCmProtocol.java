@@ -92,8 +92,9 @@ final class MimCmProtocol implements Protocol {
           + "' is disabled on the server");
     }
     if (e.smartcardTemplate) {
-      e.userPinOption = cm.smartcardConfiguration(t.uuid()).map(Models.SmartcardConfiguration::userPinOption)
-          .orElse(null);
+      var card = cm.smartcardConfiguration(t.uuid());
+      e.userPinOption = card.map(Models.SmartcardConfiguration::userPinOption).orElse(null);
+      e.diversifyAdminKey = card.map(c -> Boolean.TRUE.equals(c.diversifyAdminKey())).orElse(false);
       ServerPins.checkOutput(e);
     }
   }
@@ -152,7 +153,7 @@ final class MimCmProtocol implements Protocol {
     boolean needsCard = RequestType.parse(e.workflow) == RequestType.ENROLL && e.smartcardTemplate;
     if (needsCard && e.smartcardUuid == null) {
       states.persist(e, EnrollmentState.BINDING_CARD);
-      e.smartcardUuid = cm.bindSmartcard(e.requestId, e.cardId, null);
+      e.smartcardUuid = cm.bindSmartcard(e.requestId, e.cardId, e.atr);
       CrashPoints.effectDone(EnrollmentState.BINDING_CARD);
     }
     states.persist(e, EnrollmentState.CARD_BOUND);
@@ -177,6 +178,10 @@ final class MimCmProtocol implements Protocol {
       if (type == RequestType.UNBLOCK) {
         cards.unblock(e);
       } else {
+        TokenSession s = token.session();
+        if (s.capabilities().administratorKey()) { // clearing a PIV card's slots is the administrator's
+          authenticateAdministrator(e, s);
+        }
         cards.retire(e);
       }
       states.persist(e, EnrollmentState.NEED_COMPLETE);
@@ -270,5 +275,11 @@ final class MimCmProtocol implements Protocol {
     } catch (ServerRefusedException | ProtocolException ex) {
       states.note("could not mark request " + e.requestId + " Abandoned: " + ex.getMessage());
     }
+  }
+
+  @Override
+  public void authenticateAdministrator(Enrollment e, TokenSession session) throws IOException, ServerException,
+      TokenException, EnrollmentException {
+    new CardAdministrator(cm, states).authenticate(e, session);
   }
 }

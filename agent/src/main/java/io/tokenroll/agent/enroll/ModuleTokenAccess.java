@@ -32,7 +32,7 @@ public final class ModuleTokenAccess implements TokenAccess {
 
   private TokenModule module() throws TokenException {
     if (module == null) {
-      module = TokenModule.load(Path.of(e.library), e.moduleArgs);
+      module = e.token().load();
     }
     return module;
   }
@@ -48,8 +48,7 @@ public final class ModuleTokenAccess implements TokenAccess {
   }
 
   public Pkcs11Uri uri() {
-    Pkcs11Uri uri = Pkcs11Uri.parse("pkcs11:").withPathAttribute("token", e.tokenLabel);
-    return e.tokenSerial == null || e.tokenSerial.isBlank() ? uri : uri.withPathAttribute("serial", e.tokenSerial);
+    return e.token().uri();
   }
 
   @Override
@@ -74,7 +73,7 @@ public final class ModuleTokenAccess implements TokenAccess {
 
   @Override
   public TokenLock lock() throws IOException {
-    return TokenLock.acquire(lockDir, e.library, e.tokenLabel, e.tokenSerial);
+    return TokenLock.acquire(lockDir, e.token());
   }
 
   @Override

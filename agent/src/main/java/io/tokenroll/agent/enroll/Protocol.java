@@ -16,6 +16,13 @@ interface Protocol {
   /** Called once the answer is installed, before completion (renewal retires the old keys here). */
   void installed(Enrollment e, TokenSession session) throws IOException, TokenException, EnrollmentException;
 
+  /**
+   * Authenticates as the card's administrator where its writes need it (a PIV card's management key), with whatever
+   * holds the key on this protocol's side.
+   */
+  void authenticateAdministrator(Enrollment e, TokenSession session) throws IOException, ServerException,
+      TokenException, EnrollmentException;
+
   /** The server's part of giving up: tell it the request is abandoned, where the protocol can. */
   void abandon(Enrollment e) throws IOException, ServerException;
 }

@@ -100,6 +100,7 @@ public sealed interface TokenPlan {
     boolean sameTemplate = sameToken && (rule.template().equalsIgnoreCase(e.template)
         || e.templateUuid != null && rule.template().equalsIgnoreCase(e.templateUuid.toString()));
     return sameTemplate && e.library != null
-        && Path.of(e.library).toAbsolutePath().normalize().equals(rule.module().toAbsolutePath().normalize());
+        && io.tokenroll.pkcs11.TokenRef.normalised(Path.of(e.library)).normalize()
+            .equals(io.tokenroll.pkcs11.TokenRef.normalised(rule.module()).normalize());
   }
 }

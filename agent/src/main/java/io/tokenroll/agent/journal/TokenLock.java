@@ -50,6 +50,11 @@ public final class TokenLock implements AutoCloseable {
     return Path.of(System.getProperty("user.home"), ".tokenroll", "locks");
   }
 
+  /** The lock of {@code token} (see below). */
+  public static TokenLock acquire(Path lockDir, io.tokenroll.pkcs11.TokenRef token) throws IOException {
+    return acquire(lockDir, token.module().toString(), token.label(), token.serial());
+  }
+
   public static TokenLock acquire(Path lockDir, String library, String label, String serial) throws IOException {
     return acquire(lockDir, library, label, serial, configuredWait());
   }

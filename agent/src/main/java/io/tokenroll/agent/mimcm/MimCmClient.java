@@ -215,6 +215,29 @@ public final class MimCmClient {
     }
   }
 
+  /**
+   * The server's answer to a card's administrator challenge (§1.3.12): the challenge encrypted under the template's
+   * default admin key, or under the card's diversified key.
+   */
+  public byte[] authenticationResponse(UUID request, UUID smartcard, String cardId, byte[] challenge,
+                                       boolean diversified) throws ServerException {
+    Reply r = get("requests/" + request + "/smartcards/" + smartcard + "/authenticationresponse?cardid="
+        + URLEncoder.encode(cardId, StandardCharsets.UTF_8) + "&challenge="
+        + URLEncoder.encode(java.util.Base64.getEncoder().encodeToString(challenge), StandardCharsets.UTF_8)
+        + "&diversified=" + diversified);
+    JsonNode n = CmJson.tree(r.body(), "GET authenticationresponse");
+    try {
+      byte[] answer = java.util.Base64.getMimeDecoder().decode(n.asText());
+      if (answer.length != challenge.length) {
+        throw new ProtocolException("GET authenticationresponse answered " + answer.length + " bytes for a "
+            + challenge.length + "-byte challenge");
+      }
+      return answer;
+    } catch (IllegalArgumentException e) {
+      throw new ProtocolException("GET authenticationresponse answered with broken base64");
+    }
+  }
+
   public List<String> operations(UUID smartcard) throws ServerException {
     Reply r = get("smartcards/" + smartcard + "/operations");
     return r.status() == 204 ? List.of() : Arrays.asList(CmJson.read(r.body(), String[].class, "GET operations"));

@@ -68,6 +68,10 @@ class EnrollmentRunnerTest {
     @Override
     public void abandon(Enrollment e) {
     }
+
+    @Override
+    public void authenticateAdministrator(Enrollment e, io.tokenroll.pkcs11.TokenSession session) {
+    }
   }
 
   /** A token that is never reached: the scripted steps stay on the server side. */

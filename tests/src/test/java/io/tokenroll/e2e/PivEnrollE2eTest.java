@@ -1,0 +1,200 @@
+package io.tokenroll.e2e;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.pkcs11.testing.Backends;
+import io.tokenroll.virtualpiv.VirtualPivCard;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The CM flow on a PIV card through pcscd (the virtual PIV card in the vpcd reader), with the card's management key
+ * answered by the CM server: enrollment into the slots the key usages call for, renewal, retirement, and the
+ * diversified key of a template that asks for it — each read back by OpenSC, yubico-piv-tool and openssl.
+ */
+class PivEnrollE2eTest {
+  private static final String READER = "Virtual PCD 00 00";
+  private static final String OPENSC = "/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so";
+  private static final String DEFAULT_KEY = "010203040506070801020304050607080102030405060708";
+  private static Stack stack;
+  private static VirtualCard pcsc;
+
+  @BeforeAll
+  static void start() throws Exception {
+    pcsc = VirtualCard.start();
+    stack = new Stack("piv-server");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    stack.close();
+    pcsc.close();
+  }
+
+  /** A card of its own (state in a directory), its PIN in a file, a state directory for tokenroll. */
+  private record Card(VirtualPivCard card, Path dir, Path pin, Path state) implements AutoCloseable {
+    static Card insert() throws Exception {
+      Path dir = Backends.privateDirectory("tokenroll-piv-e2e-");
+      VirtualPivCard card = VirtualPivCard.insert(35963, dir.resolve("card"));
+      VirtualPivCardE2eTest.awaitCard();
+      return new Card(card, dir, Backends.writeSecret(dir.resolve("pin"), "123456"), dir.resolve("state"));
+    }
+
+    Cli tokenroll(String... args) {
+      List<String> all = new ArrayList<>(List.of(args));
+      all.addAll(List.of("--state-dir", state.toString()));
+      return Cli.run(all.toArray(String[]::new));
+    }
+
+    Cli enroll(String template, String... more) {
+      List<String> args = new ArrayList<>(List.of("enroll", "--server", stack.server.baseUri().toString(),
+          "--template", template, "--module", "piv", "--pin-source", "file:" + pin, "--user", stack.user,
+          "--password-source", "file:" + stack.password, "--trust", stack.trust.toString()));
+      args.addAll(List.of(more));
+      return tokenroll(args.toArray(String[]::new));
+    }
+
+    Enrollment journaled(String id) throws Exception {
+      return new FileJournal(state.resolve("enrollments")).get(id).orElseThrow();
+    }
+
+    /** The card's own record of itself: what a real card would never show, checked only where nothing else can. */
+    String cardState(String key) throws Exception {
+      java.util.Properties p = new java.util.Properties();
+      try (var in = Files.newInputStream(dir.resolve("card").resolve("card.properties"))) {
+        p.load(in);
+      }
+      return p.getProperty(key);
+    }
+
+    @Override
+    public void close() throws Exception {
+      card.close();
+      Thread.sleep(300); // pcscd sees it go before the next card comes
+    }
+  }
+
+  private static String enrollmentId(Cli run) {
+    Matcher m = Pattern.compile("enrollment (\\S+) \\(").matcher(run.out());
+    assertTrue(m.find(), run.toString());
+    return m.group(1);
+  }
+
+  private static String yubicoStatus() {
+    return Backends.run(List.of("yubico-piv-tool", "-r", READER, "-a", "status"), Map.of(), 60);
+  }
+
+  /** The fingerprint yubico-piv-tool shows for a slot's certificate; null when the slot shows none. */
+  private static String fingerprint(String status, String slot) {
+    Matcher m = Pattern.compile("Slot " + slot + ":.*?Fingerprint:\\s*(\\S+)", Pattern.DOTALL).matcher(status);
+    return m.find() && !status.substring(status.indexOf("Slot " + slot)).startsWith("Slot " + slot + ":\tParse")
+        ? m.group(1) : null;
+  }
+
+  private static String openscObjects(String pin) {
+    return Backends.run(List.of("pkcs11-tool", "--module", OPENSC, "--login", "--pin", pin, "-O"), Map.of(), 60);
+  }
+
+  /** OpenSC signs with the key of {@code id} (RSA-SHA256); openssl verifies with the certificate OpenSC reads. */
+  private static void openscSignatureVerifies(Path dir, String id, String pin) throws Exception {
+    Files.writeString(dir.resolve("data"), "signed with PIV key " + id);
+    Backends.run(List.of("pkcs11-tool", "--module", OPENSC, "--login", "--pin", pin, "--sign", "--id", id, "-m",
+        "SHA256-RSA-PKCS", "-i", dir.resolve("data").toString(), "-o", dir.resolve("sig").toString()), Map.of(), 60);
+    Backends.run(List.of("pkcs11-tool", "--module", OPENSC, "--read-object", "--type", "cert", "--id", id, "-o",
+        dir.resolve("cert.der").toString()), Map.of(), 60);
+    String verified = Backends.run(List.of("sh", "-c", "openssl x509 -inform der -in " + dir.resolve("cert.der")
+        + " -pubkey -noout > " + dir.resolve("key.pem") + " && openssl dgst -sha256 -verify " + dir.resolve("key.pem")
+        + " -signature " + dir.resolve("sig") + " " + dir.resolve("data")), Map.of(), 60);
+    assertTrue(verified.contains("Verified OK"), verified);
+  }
+
+  /**
+   * Signing and encryption: the signing key in 9A, the decryption key in 9D, both certificates in their slots and no
+   * CA certificate anywhere; OpenSC lists each key with its certificate and signs with 9A, openssl verifies, and
+   * yubico-piv-tool and pkcs15-tool list the same. Renewal replaces the signing key in 9A and keeps the old
+   * decryption key in 9D (old mail must still open), its successor going to the first retired slot (82), which
+   * OpenSC shows through the key-history object. Retirement clears every certificate the enrollments wrote.
+   */
+  @Test
+  void signingAndEncryption_enrollRenewRetire_readBackByOpenscAndYubicoPivTool() throws Exception {
+    try (Card c = Card.insert()) {
+      Cli run = c.enroll("Smart Card Signing and Encryption");
+      assertEquals(0, run.exitCode(), run.toString());
+      String id = enrollmentId(run);
+      Enrollment e = c.journaled(id);
+      assertEquals(List.of("01", "03"), e.keys.stream().map(k -> k.slot).toList(), "9A, then 9D");
+      assertEquals("00112233-4455-6677-8899-aabbccddeeff".length(), e.cardId.length());
+      assertNotNull(e.atr, "the ATR goes with the card's binding");
+      assertTrue(e.installedCaIds.isEmpty(), "a PIV card has no place for CA certificates");
+
+      String status = yubicoStatus();
+      assertTrue(status.contains("Slot 9a") && status.contains("Slot 9d") && !status.contains("Slot 9c"), status);
+      assertTrue(status.contains("CN=alice"), status);
+      String objects = openscObjects("123456");
+      assertTrue(objects.contains("Certificate for PIV Authentication")
+          && objects.contains("Certificate for Key Management"), objects);
+      assertEquals(2, objects.split("Private Key Object", -1).length - 1, objects);
+      openscSignatureVerifies(c.dir, "01", "123456");
+      String listed = Backends.run(List.of("pkcs15-tool", "--reader", READER, "--list-certificates"), Map.of(), 60);
+      assertTrue(listed.contains("Certificate for PIV Authentication") && listed.contains("ID             : 03"),
+          listed);
+
+      Cli renew = c.tokenroll("renew", id);
+      assertEquals(0, renew.exitCode(), renew.toString());
+      String renewed = yubicoStatus();
+      assertNotEquals(fingerprint(status, "9a"), fingerprint(renewed, "9a"), "a new signing certificate in 9A");
+      assertEquals(fingerprint(status, "9d"), fingerprint(renewed, "9d"), "the old decryption key stays");
+      assertNotNull(fingerprint(renewed, "82"), "its successor in the first retired slot: " + renewed);
+      assertTrue(openscObjects("123456").contains("Retired Certificate for Key Management 1"),
+          "OpenSC finds the retired slot through the key-history object");
+      openscSignatureVerifies(c.dir, "01", "123456");
+
+      Cli retire = c.tokenroll("retire", enrollmentId(renew));
+      assertEquals(0, retire.exitCode(), retire.toString());
+      String retired = yubicoStatus();
+      assertFalse(retired.contains("Slot 9a") || retired.contains("Slot 9d") || retired.contains("Slot 82"),
+          "every certificate the enrollments wrote is gone: " + retired);
+    }
+  }
+
+  /**
+   * A template that diversifies the admin key and distributes the PIN: the server answers the card's challenge with
+   * the default key, the card's management key becomes the server's diversified key, the card's PIN the server's;
+   * a renewal later authenticates with the diversified key. The default key no longer opens the card.
+   */
+  @Test
+  void diversifiedAdminKey_andServerPin_thenRenewalWithTheDiversifiedKey() throws Exception {
+    try (Card c = Card.insert()) {
+      Path serverPin = c.dir.resolve("server.pin");
+      Cli run = c.enroll("Virtual Smart Card", "--server-pin", "file:" + serverPin);
+      assertEquals(0, run.exitCode(), run.toString());
+      String id = enrollmentId(run);
+      assertTrue(c.journaled(id).adminKeyDiversified);
+      assertNotEquals(DEFAULT_KEY, c.cardState("managementKey"), "the card's management key is the server's now");
+      String pin = Files.readString(serverPin).strip();
+      assertTrue(openscObjects(pin).contains("Certificate for PIV Authentication"), "the server's PIN opens it");
+      try {
+        Backends.run(List.of("yubico-piv-tool", "-r", READER, "-a", "generate", "-s", "9e", "-A", "ECCP256"),
+            Map.of(), 60);
+        fail("the default management key still authenticates");
+      } catch (IllegalStateException refused) {
+        assertTrue(refused.getMessage().toLowerCase().contains("authenticat"), refused.getMessage());
+      }
+
+      String before = fingerprint(yubicoStatus(), "9a");
+      Cli renew = c.tokenroll("renew", id);
+      assertEquals(0, renew.exitCode(), renew.toString());
+      assertNotEquals(before, fingerprint(yubicoStatus(), "9a"), "renewed with the diversified key");
+    }
+  }
+}
