@@ -65,8 +65,11 @@ final class PivChannel implements AutoCloseable {
       if (c.select()) {
         return c;
       }
-    } catch (TokenException | RuntimeException e) {
-      // not a card that understands SELECT as PIV expects: not a PIV card
+    } catch (TokenException e) { // the card could not be reached: that is not "no PIV application"
+      c.close();
+      throw new CardException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      // an answer SELECT cannot make sense of: not a PIV card
     }
     c.close();
     return null;

@@ -386,9 +386,18 @@ final class PivSession implements TokenSession {
   @Override
   public synchronized List<TokenObject> find(ObjectQuery query) throws TokenException {
     List<TokenObject> found = new ArrayList<>();
+    Integer retiredInUse = null; // read once, when the retired slots are first looked at
     for (PivSlot slot : PivSlot.ALL) {
       if (query.id() != null && !query.id().equals(slot.id())) {
         continue;
+      }
+      if (slot.retired() && query.id() == null && !publicKeys.containsKey(slot.id())) {
+        if (retiredInUse == null) {
+          retiredInUse = retiredInUse();
+        }
+        if (retiredInUse == 0) {
+          continue; // twenty GET DATA saved, as OpenSC saves them: the key history says no retired slot is used
+        }
       }
       X509Certificate c = certificate(slot);
       PublicKey key = c != null ? c.getPublicKey() : publicKeys.get(slot.id());
@@ -434,6 +443,21 @@ final class PivSession implements TokenSession {
       countRetiredKeys();
     }
     return stored;
+  }
+
+  /** How many retired slots hold a certificate, by the key-history object (none without it). */
+  private int retiredInUse() throws TokenException {
+    PivChannel.Answer a = card.transaction(() -> card.send(0xCB, 0x3F, 0xFF,
+        Tlv.of(0x5C, new byte[] {0x5F, (byte) 0xC1, 0x0C})));
+    if (!a.ok()) {
+      return 0;
+    }
+    try {
+      byte[] n = Tlv.read(Tlv.value(a.data(), 0x53, "the key-history object")).get(0xC1);
+      return n == null || n.length != 1 ? 0 : n[0] & 0xFF;
+    } catch (IllegalArgumentException unreadable) {
+      return PivSlot.ALL.size(); // look at every slot rather than miss one
+    }
   }
 
   /**
