@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The modules depend one way: pkcs11 and protocol on nothing of ours; agent on pkcs11 and protocol; cmserver on
- * protocol only; and only pkcs11's internal package touches the PKCS#11 wrapper. Checked on the sources, so a
- * stray import fails the build even where Maven's dependency graph would not.
+ * protocol only; and in pkcs11 only the internal package touches the PKCS#11 wrapper, only the piv package PC/SC.
+ * Checked on the sources, so a stray import fails the build even where Maven's dependency graph would not.
  */
 class LayeringTest {
   private static final Map<String, List<String>> FORBIDDEN = Map.of(
@@ -45,6 +45,10 @@ class LayeringTest {
             boolean wrapper = l.contains("org.xipki.") || l.contains("iaik.pkcs.");
             if (wrapper && rule.getKey().equals("pkcs11") && !f.toString().contains("/internal/")) {
               violations.add(src.relativize(f) + ": the wrapper outside pkcs11.internal: " + l);
+            }
+            boolean pcsc = l.contains("javax.smartcardio.") || l.contains("jnasmartcardio.");
+            if (pcsc && rule.getKey().equals("pkcs11") && !f.toString().contains("/piv/")) {
+              violations.add(src.relativize(f) + ": PC/SC outside pkcs11.piv: " + l);
             }
           }
         }

@@ -46,7 +46,9 @@ class PivEnrollE2eTest {
     static Card insert() throws Exception {
       Path dir = Backends.privateDirectory("tokenroll-piv-e2e-");
       VirtualPivCard card = VirtualPivCard.insert(35963, dir.resolve("card"));
-      VirtualPivCardE2eTest.awaitCard();
+      for (int i = 0; i < 100 && !pivAnswers(); i++) { // pcscd has powered this card, not the one before
+        Thread.sleep(100);
+      }
       return new Card(card, dir, Backends.writeSecret(dir.resolve("pin"), "123456"), dir.resolve("state"));
     }
 
@@ -77,10 +79,22 @@ class PivEnrollE2eTest {
       return p.getProperty(key);
     }
 
+    /** The card in the reader answers SELECT of the PIV application. */
+    static boolean pivAnswers() {
+      try {
+        return Backends.run(List.of("opensc-tool", "-r", READER, "-s", "00A4040009A00000030800001000"), Map.of(), 30)
+            .contains("SW1=0x90");
+      } catch (IllegalStateException noCard) {
+        return false;
+      }
+    }
+
     @Override
     public void close() throws Exception {
       card.close();
-      Thread.sleep(300); // pcscd sees it go before the next card comes
+      for (int i = 0; i < 100 && pivAnswers(); i++) { // until pcscd has seen it go
+        Thread.sleep(100);
+      }
     }
   }
 
@@ -195,6 +209,40 @@ class PivEnrollE2eTest {
       Cli renew = c.tokenroll("renew", id);
       assertEquals(0, renew.exitCode(), renew.toString());
       assertNotEquals(before, fingerprint(yubicoStatus(), "9a"), "renewed with the diversified key");
+    }
+  }
+
+  /**
+   * A PIN blocked by three wrong tries: a wrong PUK is refused with the PUK's tries left and not tried again; the
+   * PUK and a new PIN unblock the card in one command, after which the new PIN opens it (OpenSC, tokenroll).
+   */
+  @Test
+  void unblock_takesThePukAndTheNewPinInOneCommand() throws Exception {
+    try (Card c = Card.insert()) {
+      Cli run = c.enroll("Smart Card Logon EC");
+      assertEquals(0, run.exitCode(), run.toString());
+      String id = enrollmentId(run);
+      String wrong = "0020008008" + "3939393939FFFFFF";
+      String blocked = Backends.run(List.of("opensc-tool", "-r", READER, "-s", "00A4040009A00000030800001000", "-s",
+          wrong, "-s", wrong, "-s", wrong), Map.of(), 30);
+      assertTrue(blocked.contains("SW1=0x69, SW2=0x83"), blocked);
+      Path newPin = Backends.writeSecret(c.dir.resolve("new.pin"), "24681357");
+
+      Path wrongPuk = Backends.writeSecret(c.dir.resolve("wrong.puk"), "87654321");
+      Cli refused = c.tokenroll("unblock", id, "--so-pin-source", "file:" + wrongPuk, "--new-pin-source",
+          "file:" + newPin);
+      assertNotEquals(0, refused.exitCode(), refused.toString());
+      assertTrue(refused.err().contains("wrong PUK") && refused.err().contains("2 tries left"), refused.toString());
+      assertEquals("2", c.cardState("pukTries"), "tried once, not again");
+
+      Path puk = Backends.writeSecret(c.dir.resolve("puk"), "12345678");
+      Cli unblocked = c.tokenroll("unblock", id, "--so-pin-source", "file:" + puk, "--new-pin-source",
+          "file:" + newPin);
+      assertEquals(0, unblocked.exitCode(), unblocked.toString());
+      assertTrue(openscObjects("24681357").contains("Certificate for PIV Authentication"));
+      Cli objects = Cli.run("objects", "--module", "piv", "--pin-source", "file:" + newPin);
+      assertEquals(0, objects.exitCode(), objects.toString());
+      assertTrue(objects.out().contains("01"), objects.toString());
     }
   }
 }

@@ -34,7 +34,7 @@ class VirtualPivCardE2eTest {
   }
 
   /** Until pcscd has powered the card and answers with its ATR (a second or so after it connects). */
-  static void awaitCard() throws InterruptedException {
+  private static void awaitCard() throws InterruptedException {
     for (int i = 0; i < 100; i++) {
       try {
         if (openscTool("-a").toUpperCase().contains("3B")) {

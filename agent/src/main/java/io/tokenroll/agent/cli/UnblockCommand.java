@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
         "PKCS#11 counterpart of MIM's card admin key) and sets the new user PIN."})
 final class UnblockCommand extends FollowUpCommand {
   @Option(names = "--so-pin-source", required = true, paramLabel = "<source>",
-      description = "Where the security officer PIN comes from: file:<path>, env:<VARIABLE> or prompt.")
+      description = "Where the security officer PIN (a PIV card's PUK) comes from: file:<path>, env:<VARIABLE> or "
+          + "prompt.")
   String soPinSource;
 
   @Option(names = "--new-pin-source", required = true, paramLabel = "<source>",
