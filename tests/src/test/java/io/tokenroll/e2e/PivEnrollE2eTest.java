@@ -44,7 +44,10 @@ class PivEnrollE2eTest {
   /** A card of its own (state in a directory), its PIN in a file, a state directory for tokenroll. */
   private record Card(VirtualPivCard card, Path dir, Path pin, Path state) implements AutoCloseable {
     static Card insert() throws Exception {
-      Path dir = Backends.privateDirectory("tokenroll-piv-e2e-");
+      return insert(Backends.privateDirectory("tokenroll-piv-e2e-"));
+    }
+
+    static Card insert(Path dir) throws Exception {
       VirtualPivCard card = VirtualPivCard.insert(35963, dir.resolve("card"));
       for (int i = 0; i < 100 && !pivAnswers(); i++) { // pcscd has powered this card, not the one before
         Thread.sleep(100);
@@ -243,6 +246,57 @@ class PivEnrollE2eTest {
       Cli objects = Cli.run("objects", "--module", "piv", "--pin-source", "file:" + newPin);
       assertEquals(0, objects.exitCode(), objects.toString());
       assertTrue(objects.out().contains("01"), objects.toString());
+    }
+  }
+
+  /**
+   * The background agent with a rule for any PIV card: nothing happens before a card comes; the card's insertion
+   * (a PC/SC event, long before the 30-s scan) brings its enrollment through the PIV provider to completion.
+   */
+  @Test
+  void theAgent_enrollsAPivCard_whenItIsInserted() throws Exception {
+    Path dir = Backends.privateDirectory("tokenroll-piv-agent-");
+    Path pin = Backends.writeSecret(dir.resolve("pin"), "123456");
+    String json = """
+        {"server": {"url": "%s", "trust": "%s",
+                    "login": {"method": "basic", "user": "%s", "secretSource": "file:%s"}},
+         "scanInterval": "PT30S", "pollInterval": "PT1S", "pollCeiling": "PT5S",
+         "rules": [{"name": "piv", "module": "piv", "match": "pkcs11:token=PIV_II", "template": "Smart Card Logon EC",
+                    "pinSource": "file:%s", "atr": "3B.*"}]}
+        """.formatted(stack.server.baseUri(), stack.trust, stack.user, stack.password, pin);
+    var cfg = io.tokenroll.agent.daemon.AgentConfig.read(Files.writeString(dir.resolve("agent.json"), json));
+    List<String> log = java.util.Collections.synchronizedList(new ArrayList<>());
+    FileJournal journal = new FileJournal(dir.resolve("state").resolve("enrollments"));
+    var agent = new io.tokenroll.agent.daemon.Agent(cfg, journal, dir.resolve("state"), l -> log.add(l.text()),
+        java.time.Clock.systemUTC());
+    try (var readers = io.tokenroll.agent.daemon.CardReaders.start(agent::wake, log::add)) {
+      agent.watch(readers);
+      Thread running = new Thread(() -> {
+        try {
+          agent.run();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }, "agent-piv");
+      running.start();
+      try {
+        Thread.sleep(1000);
+        assertTrue(journal.all().isEmpty(), "no card, nothing done: " + log);
+        try (Card c = Card.insert(dir)) {
+          java.util.Optional<Enrollment> done = java.util.Optional.empty();
+          for (int i = 0; i < 300 && done.isEmpty(); i++) {
+            Thread.sleep(100);
+            done = journal.all().stream()
+                .filter(e -> e.state == io.tokenroll.agent.enroll.EnrollmentState.COMPLETED).findFirst();
+          }
+          assertTrue(done.isPresent(), "enrolled when the card came: " + log);
+          assertEquals("piv", done.get().library);
+          assertTrue(yubicoStatus().contains("Slot 9a"), "its certificate in 9A");
+        }
+      } finally {
+        agent.stop();
+        running.join(30_000);
+      }
     }
   }
 }
