@@ -299,4 +299,35 @@ class PivEnrollE2eTest {
       }
     }
   }
+
+  /**
+   * A card pulled while its request waits for approval: the resumed enrollment parks until the card is back (the
+   * journal untouched but for what it waits for), and finishes on the same card once it is reinserted.
+   */
+  @Test
+  void aCardPulledWhileItsRequestWaits_parksUntilItIsBack() throws Exception {
+    Path dir = Backends.privateDirectory("tokenroll-piv-pulled-");
+    String id;
+    Card first = Card.insert(dir);
+    try {
+      Cli pending = first.enroll("Smart Card Logon with Approval");
+      id = enrollmentId(pending);
+      assertEquals(io.tokenroll.agent.enroll.EnrollmentState.PENDING_APPROVAL, first.journaled(id).state);
+    } finally {
+      first.close();
+    }
+    stack.server.admin().approveRequest(first.journaled(id).requestId);
+    Cli absent = first.tokenroll("resume", id);
+    assertNotEquals(0, absent.exitCode(), absent.toString());
+    Enrollment parked = first.journaled(id);
+    assertEquals(io.tokenroll.agent.enroll.Waiting.TOKEN_ABSENT, parked.waiting, absent.toString());
+    assertTrue(parked.keys.stream().allMatch(k -> k.publicKey == null), "no key was made anywhere");
+
+    try (Card again = Card.insert(dir)) {
+      Cli resumed = again.tokenroll("resume", id);
+      assertEquals(0, resumed.exitCode(), resumed.toString());
+      assertEquals(io.tokenroll.agent.enroll.EnrollmentState.COMPLETED, again.journaled(id).state);
+      assertTrue(yubicoStatus().contains("Slot 9a"));
+    }
+  }
 }
