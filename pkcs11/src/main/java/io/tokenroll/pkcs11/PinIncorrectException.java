@@ -10,6 +10,12 @@ public class PinIncorrectException extends TokenException {
     this.status = status;
   }
 
+  /** A secret other than the user PIN (a PIV card's PUK), with its own message. */
+  public PinIncorrectException(String message, PinStatus status) {
+    super(message, "CKR_PIN_INCORRECT", null);
+    this.status = status;
+  }
+
   public PinStatus status() {
     return status;
   }

@@ -6,4 +6,9 @@ public class PinLockedException extends TokenException {
     super("the user PIN of " + token.describe() + " is locked; unblock it (tokenroll unblock) before use",
         "CKR_PIN_LOCKED", null);
   }
+
+  /** A secret other than the user PIN is blocked (a PIV card's PUK), with its own message. */
+  public PinLockedException(String message) {
+    super(message, "CKR_PIN_LOCKED", null);
+  }
 }

@@ -353,7 +353,8 @@ public final class VirtualPivCard implements AutoCloseable {
       return sw(0x6A82);
     }
     selected = true;
-    pinVerified = false;
+    pinVerified = false; // selecting the application resets its security status (SP 800-73-4 Part 2, 3.1.1)
+    adminAuthenticated = false;
     byte[] pix = Arrays.copyOfRange(AID, 5, AID.length);
     byte[] apt = tlv(0x61, concat(tlv(0x4F, pix), tlv(0x79, tlv(0x4F, Arrays.copyOf(AID, 5))),
         tlv(0x50, "tokenroll virtual PIV".getBytes(StandardCharsets.US_ASCII)),
@@ -577,7 +578,7 @@ public final class VirtualPivCard implements AutoCloseable {
   /**
    * GENERAL AUTHENTICATE with a slot's private key: a signature (ECDSA over the hash given; RSA's raw private
    * operation over the block the host padded, which is also RSA decryption) or key agreement (ECDH, tag 85). The
-   * PIN must have been verified; 9E, card authentication, needs none.
+   * PIN must have been verified; 9E, card authentication, needs none; 9C, digital signature, needs it each time.
    */
   private byte[] privateKeyOperation(int algorithm, int slot, byte[] data) throws java.security.GeneralSecurityException {
     java.security.KeyPair pair = keys.get(slot);
@@ -586,6 +587,9 @@ public final class VirtualPivCard implements AutoCloseable {
     }
     if (slot != 0x9E && !pinVerified) {
       return sw(0x6982);
+    }
+    if (slot == 0x9C) {
+      pinVerified = false; // Digital Signature: PIN Always, one verification per use
     }
     Map<Integer, byte[]> t = dynamicTemplate(data);
     if (t.containsKey(0x85) && t.containsKey(0x82)

@@ -2,7 +2,6 @@ package io.tokenroll.pkcs11.piv;
 
 import io.tokenroll.pkcs11.TokenException;
 import java.io.ByteArrayOutputStream;
-import java.util.Arrays;
 import java.util.HexFormat;
 import javax.smartcardio.Card;
 import javax.smartcardio.CardChannel;
@@ -33,10 +32,13 @@ final class PivChannel implements AutoCloseable {
    * What this process knows of the card's state, shared by its sessions because the card keeps it per card, not
    * per connection: a second connection's SELECT would reset the PIN's verified state under the first.
    */
-  boolean pinVerified;
-  boolean administrator;
-  io.tokenroll.pkcs11.AdminAlgorithm adminAlgorithm;
-  final java.util.Map<io.tokenroll.pkcs11.KeyId, java.security.PublicKey> publicKeys = new java.util.HashMap<>();
+  volatile boolean pinVerified;
+  volatile boolean administrator;
+  volatile io.tokenroll.pkcs11.AdminAlgorithm adminAlgorithm;
+  /** Where the login's PIN came from (never the PIN): the Digital Signature key wants it for every signature. */
+  volatile io.tokenroll.pkcs11.pin.PinSource userPins;
+  final java.util.Map<io.tokenroll.pkcs11.KeyId, java.security.PublicKey> publicKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** A card's answer: its data and status word. */
   record Answer(byte[] data, int sw) {
@@ -80,11 +82,23 @@ final class PivChannel implements AutoCloseable {
     return this;
   }
 
-  /** True when this was the last session: the connection is closed then. */
+  /**
+   * True when this was the last session: the card's security state is reset (SELECT again: the PIN no longer
+   * verified, the management key no longer authenticated — nothing of ours stays open for other programs) and the
+   * connection closed.
+   */
   synchronized boolean release() {
     if (--users > 0) {
       return false;
     }
+    try {
+      transaction(this::select);
+    } catch (TokenException | RuntimeException gone) {
+      // a card that went away keeps nothing
+    }
+    pinVerified = false;
+    administrator = false;
+    userPins = null;
     close();
     return true;
   }
@@ -127,9 +141,9 @@ final class PivChannel implements AutoCloseable {
       do {
         int n = Math.min(255, data.length - at);
         boolean last = at + n >= data.length;
-        byte[] piece = Arrays.copyOfRange(data, at, at + n);
+        // CommandAPDU copies the piece: javax.smartcardio keeps PIN blocks in arrays tokenroll cannot wipe
         CommandAPDU c = n == 0 ? new CommandAPDU(cla, ins, p1, p2, 256)
-            : new CommandAPDU(last ? cla : cla | 0x10, ins, p1, p2, piece, 256);
+            : new CommandAPDU(last ? cla : cla | 0x10, ins, p1, p2, data, at, n, 256);
         r = channel.transmit(c);
         at += n;
         if (!last && r.getSW() != 0x9000) {
@@ -138,11 +152,14 @@ final class PivChannel implements AutoCloseable {
       } while (at < data.length);
       ByteArrayOutputStream answer = new ByteArrayOutputStream();
       answer.writeBytes(r.getData());
-      while (r.getSW1() == 0x61) { // more to collect
+      while (r.getSW1() == 0x61) { // more to collect, in pieces of at most 256 bytes: a bounded number of them
         if (answer.size() > MAX_ANSWER) {
           throw new TokenException("the card in " + reader + " answers with more than " + MAX_ANSWER + " bytes");
         }
         r = channel.transmit(new CommandAPDU(0x00, 0xC0, 0x00, 0x00, r.getSW2() == 0 ? 256 : r.getSW2()));
+        if (r.getData().length == 0 && r.getSW1() == 0x61) {
+          throw new TokenException("the card in " + reader + " announces more data and sends none");
+        }
         answer.writeBytes(r.getData());
       }
       return new Answer(answer.toByteArray(), r.getSW());

@@ -24,8 +24,9 @@ import jnasmartcardio.Smartcardio;
 /**
  * PIV cards in the PC/SC readers (pcscd, through jnasmartcardio): the token provider that is not a PKCS#11 library.
  * Each card with a PIV application is a token — label {@value #LABEL} as OpenSC names PIV cards, serial its CHUID
- * GUID in hex, slot description its reader — and is opened with its own {@link PivSession}. Selected as the
- * module named {@code piv} ({@link TokenModule#load}).
+ * GUID in hex, slot description its reader — and is opened with a {@link PivSession}; the sessions on one card
+ * share its connection. Selected as the module named {@code piv} ({@link TokenModule#load}). A card without a GUID
+ * is not listed: nothing would know it again.
  */
 public final class PivModule implements TokenModule {
   /** The module name that selects this provider instead of a library path. */
@@ -33,17 +34,31 @@ public final class PivModule implements TokenModule {
   static final String LABEL = "PIV_II";
   static final String MODEL = "PIV";
 
-  private final TerminalFactory factory;
-  /** The cards this module has open, by serial: every session on a card shares its one connection. */
+  /**
+   * One per process: the cards open in it are shared by every user of the provider, because a second connection's
+   * SELECT would reset the PIN's verified state under the first (the agent lists tokens while an enrollment signs).
+   */
+  private static final PivModule SHARED = new PivModule();
+
+  /** The cards open in this process, by reader: every session on a card shares its one connection. */
   private final java.util.Map<String, PivChannel> open = new java.util.HashMap<>();
 
-  private PivModule(TerminalFactory factory) {
-    this.factory = factory;
+  private PivModule() {
   }
 
+  /** The provider (one per process; {@link #close} leaves it to the others). */
   public static PivModule open() throws TokenException {
+    factory(); // fails here, with its reason, when PC/SC cannot be had at all
+    return SHARED;
+  }
+
+  /**
+   * A PC/SC context of its own for each look at the readers: a kept one answers from the reader states it saw last
+   * (a card just inserted would wait for the next look), and dies with the pcscd it was made with.
+   */
+  private static TerminalFactory factory() throws TokenException {
     try {
-      return new PivModule(TerminalFactory.getInstance("PC/SC", null, new Smartcardio()));
+      return TerminalFactory.getInstance("PC/SC", null, new Smartcardio());
     } catch (NoSuchAlgorithmException | RuntimeException | LinkageError e) {
       throw new ModuleLoadException("PC/SC is not available (libpcsclite.so.1 missing?): " + e.getMessage(), null,
           e);
@@ -62,7 +77,7 @@ public final class PivModule implements TokenModule {
 
   private List<CardTerminal> readers() throws TokenException {
     try {
-      return factory.terminals().list(javax.smartcardio.CardTerminals.State.CARD_PRESENT);
+      return factory().terminals().list(javax.smartcardio.CardTerminals.State.CARD_PRESENT);
     } catch (CardException | RuntimeException e) {
       String why = String.valueOf(e.getMessage());
       if (why.contains("NO_SERVICE") || why.contains("NO_READERS")) {
@@ -93,19 +108,25 @@ public final class PivModule implements TokenModule {
       String name = readers.get(i).getName();
       PivChannel shared;
       synchronized (open) {
-        shared = open.values().stream().filter(c -> c.reader().equals(name)).findFirst().orElse(null);
+        shared = open.get(name);
       }
       try {
+        TokenInfo t;
         if (shared != null) {
-          tokens.add(info(i, shared));
-          continue;
-        }
-        try (PivChannel c = PivChannel.open(readers.get(i))) {
-          if (c != null) {
-            tokens.add(info(i, c));
-          } else {
-            problems.add(name + ": no PIV application on its card");
+          t = info(i, shared);
+        } else {
+          try (PivChannel c = PivChannel.open(readers.get(i))) {
+            if (c == null) {
+              problems.add(name + ": no PIV application on its card");
+              continue;
+            }
+            t = info(i, c);
           }
+        }
+        if (t.serial().isEmpty()) { // nothing to know it by again: not a token tokenroll can journal or lock
+          problems.add(name + ": a PIV card without a CHUID GUID (give it one, e.g. yubico-piv-tool -a set-chuid)");
+        } else {
+          tokens.add(t);
         }
       } catch (CardException | TokenException e) {
         problems.add(name + ": " + e.getMessage()); // gone, or held exclusively by another program
@@ -173,7 +194,7 @@ public final class PivModule implements TokenModule {
   public TokenSession open(Pkcs11Uri uri) throws TokenException {
     TokenInfo t = select(uri);
     synchronized (open) {
-      PivChannel shared = open.get(t.serial());
+      PivChannel shared = open.get(t.slotDescription());
       if (shared != null) {
         return new PivSession(this, shared.acquire(), t);
       }
@@ -182,22 +203,29 @@ public final class PivModule implements TokenModule {
       if (!reader.getName().equals(t.slotDescription())) {
         continue;
       }
+      PivChannel c;
       try {
-        PivChannel c = PivChannel.open(reader);
-        if (c != null) {
-          TokenInfo now = info((int) t.slotId(), c);
-          if (now.serial().equals(t.serial())) {
-            synchronized (open) {
-              open.put(now.serial(), c);
-            }
-            return new PivSession(this, c, now);
-          }
-          c.close();
-        }
+        c = PivChannel.open(reader);
       } catch (CardException e) {
         throw new TokenException("the PIV card in " + reader.getName() + " cannot be opened: " + e.getMessage(),
             "CKR_DEVICE_REMOVED", e);
       }
+      if (c == null) {
+        break;
+      }
+      try {
+        TokenInfo now = info((int) t.slotId(), c);
+        if (now.serial().equals(t.serial())) {
+          synchronized (open) {
+            open.put(reader.getName(), c);
+          }
+          return new PivSession(this, c, now);
+        }
+      } catch (TokenException | RuntimeException e) {
+        c.close();
+        throw e;
+      }
+      c.close();
     }
     throw new TokenNotFoundException(t.describe() + " left its reader " + t.slotDescription());
   }
@@ -216,6 +244,7 @@ public final class PivModule implements TokenModule {
     }
   }
 
+  /** Nothing to let go: the provider and its PC/SC context live as long as the process; sessions close cards. */
   @Override
   public void close() {
   }

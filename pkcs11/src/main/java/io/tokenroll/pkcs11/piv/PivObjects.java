@@ -28,7 +28,15 @@ final class PivObjects {
   /** The CHUID's GUID (tag 34, 16 bytes) in hex; null when the object has none (an all-zero GUID is one). */
   static String guid(byte[] chuidObject) {
     byte[] guid = Tlv.read(Tlv.value(chuidObject, 0x53, "CHUID")).get(0x34);
-    return guid == null || guid.length != 16 ? null : HexFormat.of().formatHex(guid);
+    if (guid == null || guid.length != 16) {
+      return null;
+    }
+    for (byte b : guid) {
+      if (b != 0) {
+        return HexFormat.of().formatHex(guid);
+      }
+    }
+    return null; // all zeros: a GUID no card is known by
   }
 
   /** The certificate in a slot's object, or null for an empty object (53 00, as a cleared slot has). */

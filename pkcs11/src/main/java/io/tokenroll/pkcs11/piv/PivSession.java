@@ -97,39 +97,52 @@ final class PivSession implements TokenSession {
 
   @Override
   public synchronized void login(PinSource pins) throws TokenException {
-    try (Pin pin = pins.read(info, PinPurpose.USER)) {
-      byte[] block = pinBlock(pin, "PIN");
-      try {
-        int sw = card.transaction(() -> card.send(0x20, 0x00, 0x80, block)).sw();
-        refused(sw, "PIN");
+    verify(pins, PinPurpose.USER);
+    card.userPins = pins; // a signature with 9C asks for the PIN again (PIN Always)
+  }
+
+  /** VERIFY with one PIN from {@code pins}, in the transaction of {@code then} when there is one. */
+  private <T> T verify(PinSource pins, PinPurpose purpose, PivChannel.Work<T> then) throws TokenException {
+    byte[] block = new byte[8];
+    try (Pin pin = pins.read(info, purpose)) {
+      pinBlock(pin, "PIN", block, 0);
+      return card.transaction(() -> {
+        refused(card.send(0x20, 0x00, 0x80, block).sw(), "PIN");
         card.pinVerified = true;
-      } finally {
-        Arrays.fill(block, (byte) 0);
-      }
+        return then == null ? null : then.run();
+      });
+    } finally {
+      Arrays.fill(block, (byte) 0);
     }
   }
 
-  /** A PIN or PUK as VERIFY takes it: 6 to 8 characters, padded with FF to 8 bytes; a wrong length is not sent. */
-  private byte[] pinBlock(Pin pin, String what) throws TokenException {
+  private void verify(PinSource pins, PinPurpose purpose) throws TokenException {
+    verify(pins, purpose, null);
+  }
+
+  /**
+   * A PIN or PUK as VERIFY takes it, written into {@code block} at {@code at}: 6 to 8 ASCII characters, padded with
+   * FF to 8 bytes. Anything else is not sent (and its length not said: messages are logged).
+   */
+  private void pinBlock(Pin pin, String what, byte[] block, int at) throws TokenException {
     if (pin.isProtectedAuthenticationPath()) {
       throw new TokenUnsupportedException("tokenroll does not drive PIN pads of PIV cards over PC/SC yet; give the "
           + what + " from a file, the environment or a prompt");
     }
     char[] chars = pin.chars();
     try {
-      if (chars.length < 6 || chars.length > 8) {
-        throw new TokenException("a PIV " + what + " has 6 to 8 characters, this one " + chars.length
-            + "; not sent to the card");
+      boolean ascii = true;
+      for (char c : chars) {
+        ascii &= c > 0x20 && c < 0x7F;
       }
-      byte[] block = new byte[8];
-      Arrays.fill(block, (byte) 0xFF);
+      if (chars.length < 6 || chars.length > 8 || !ascii) {
+        throw new TokenException("a PIV " + what + " has 6 to 8 printable ASCII characters; this one does not, so "
+            + "it was not sent to the card");
+      }
+      Arrays.fill(block, at, at + 8, (byte) 0xFF);
       for (int i = 0; i < chars.length; i++) {
-        if (chars[i] > 0x7F) {
-          throw new TokenException("a PIV " + what + " is ASCII; not sent to the card");
-        }
-        block[i] = (byte) chars[i];
+        block[at + i] = (byte) chars[i];
       }
-      return block;
     } finally {
       Arrays.fill(chars, '\0');
     }
@@ -141,21 +154,18 @@ final class PivSession implements TokenSession {
       return;
     }
     PinStatus status = PivModule.pinStatus(sw);
-    if (what.equals("PIN")) {
+    boolean pin = what.equals("PIN");
+    if (pin) {
       info = PivModule.withPinStatus(info, status);
     }
     if (sw == 0x6983 || (sw & 0xFFF0) == 0x63C0 && (sw & 0x0F) == 0) {
-      if (what.equals("PIN")) {
-        throw new PinLockedException(info);
-      }
-      throw new TokenException("the " + what + " of " + info.describe() + " is blocked", "CKR_PIN_LOCKED", null);
+      throw pin ? new PinLockedException(info) : new PinLockedException("the " + what + " of " + info.describe()
+          + " is blocked; only the card's issuer can help now");
     }
     if ((sw & 0xFFF0) == 0x63C0) {
-      if (what.equals("PIN")) {
-        throw new PinIncorrectException(info, status);
-      }
-      throw new TokenException("wrong " + what + " for " + info.describe() + " (" + (sw & 0x0F) + " tries left); "
-          + "not retried", "CKR_PIN_INCORRECT", null);
+      throw pin ? new PinIncorrectException(info, status) : new PinIncorrectException("wrong " + what + " for "
+          + info.describe() + " (" + (sw & 0x0F) + " tries left); not retried — check where it comes from before "
+          + "trying again", status);
     }
     throw failure(sw, "the " + what);
   }
@@ -190,7 +200,13 @@ final class PivSession implements TokenSession {
       if (!c.ok()) {
         throw failure(c.sw(), "the management-key challenge");
       }
-      byte[] challenge = Tlv.value(Tlv.value(c.data(), 0x7C, "the challenge"), 0x81, "the challenge");
+      byte[] challenge;
+      try {
+        challenge = Tlv.value(Tlv.value(c.data(), 0x7C, "the challenge"), 0x81, "the challenge");
+      } catch (IllegalArgumentException unreadable) {
+        throw new TokenException(info.describe() + " sent a management-key challenge tokenroll cannot read: "
+            + unreadable.getMessage());
+      }
       if (challenge.length != a.blockLength()) {
         throw new TokenException(info.describe() + " sent a " + challenge.length + "-byte challenge for " + a);
       }
@@ -221,7 +237,11 @@ final class PivSession implements TokenSession {
       throw new TokenException("a " + card.adminAlgorithm + " management key has "
           + card.adminAlgorithm.keyLength() + " bytes, not " + newKey.length);
     }
-    byte[] data = Tlv.concat(new byte[] {(byte) card.adminAlgorithm.id()}, Tlv.of(0x9B, newKey));
+    byte[] data = new byte[3 + newKey.length]; // algorithm, 9B, length, key: built in place, wiped after
+    data[0] = (byte) card.adminAlgorithm.id();
+    data[1] = (byte) 0x9B;
+    data[2] = (byte) newKey.length;
+    System.arraycopy(newKey, 0, data, 3, newKey.length);
     try {
       int sw = card.transaction(() -> card.send(0xFF, 0xFF, 0xFF, data)).sw();
       if (sw == 0x6D00) {
@@ -351,19 +371,31 @@ final class PivSession implements TokenSession {
     };
   }
 
-  /** GENERAL AUTHENTICATE with a slot's key: 7C { 82 (the answer, please), 81 the input } → 7C { 82 the output }. */
+  /**
+   * GENERAL AUTHENTICATE with a slot's key: 7C { 82 (the answer, please), 81 the input } → 7C { 82 the output }. The
+   * Digital Signature key (9C) is "PIN Always" (SP 800-73-4): the PIN is verified again, in the same transaction,
+   * from the source the login used — as a PKCS#11 key with CKA_ALWAYS_AUTHENTICATE.
+   */
   private synchronized byte[] privateKeyOperation(PivSlot slot, int algorithm, byte[] input) throws TokenException {
     byte[] data = Tlv.of(0x7C, Tlv.concat(Tlv.of(0x82, new byte[0]), Tlv.of(0x81, input)));
-    PivChannel.Answer a = card.transaction(() -> card.send(0x87, algorithm, slot.key(), data));
+    PivChannel.Work<PivChannel.Answer> operation = () -> card.send(0x87, algorithm, slot.key(), data);
+    PinSource pins = card.userPins;
+    PivChannel.Answer a = slot == PivSlot.SIGNATURE && pins != null
+        ? verify(pins, PinPurpose.CONTEXT_SPECIFIC, operation) : card.transaction(operation);
     if (a.sw() == 0x6982) {
       throw new TokenException("the card in " + card.reader() + " wants its PIN before using the key in slot "
-          + slot.describe() + (card.pinVerified ? " (another program reset it since the login)" : ""), "CKR_USER_NOT_LOGGED_IN",
-          null);
+          + slot.describe() + (card.pinVerified ? " (another program reset it since the login)" : ""),
+          "CKR_USER_NOT_LOGGED_IN", null);
     }
     if (!a.ok()) {
       throw failure(a.sw(), "the key in slot " + slot.describe());
     }
-    return Tlv.value(Tlv.value(a.data(), 0x7C, "the card's answer"), 0x82, "the card's answer");
+    try {
+      return Tlv.value(Tlv.value(a.data(), 0x7C, "the card's answer"), 0x82, "the card's answer");
+    } catch (IllegalArgumentException unreadable) {
+      throw new TokenException("the key in slot " + slot.describe() + " answered with nothing tokenroll can read: "
+          + unreadable.getMessage());
+    }
   }
 
   /** The certificate in a slot's object; null when the slot has none. */
@@ -527,27 +559,28 @@ final class PivSession implements TokenSession {
 
   @Override
   public synchronized void unblockUserPin(PinSource puk, PinSource newPin) throws TokenException {
+    byte[] data = new byte[16];
     try (Pin p = puk.read(info, PinPurpose.SECURITY_OFFICER); Pin n = newPin.read(info, PinPurpose.NEW_USER)) {
-      byte[] data = Tlv.concat(pinBlock(p, "PUK"), pinBlock(n, "PIN"));
-      try {
-        refused(card.transaction(() -> card.send(0x2C, 0x00, 0x80, data)).sw(), "PUK");
-      } finally {
-        Arrays.fill(data, (byte) 0);
-      }
+      pinBlock(p, "PUK", data, 0);
+      pinBlock(n, "PIN", data, 8);
+      refused(card.transaction(() -> card.send(0x2C, 0x00, 0x80, data)).sw(), "PUK");
+    } finally {
+      Arrays.fill(data, (byte) 0);
     }
     refreshInfo();
   }
 
   @Override
   public synchronized void changeUserPin(PinSource current, PinSource replacement) throws TokenException {
+    byte[] data = new byte[16];
     try (Pin c = current.read(info, PinPurpose.USER); Pin r = replacement.read(info, PinPurpose.NEW_USER)) {
-      byte[] data = Tlv.concat(pinBlock(c, "PIN"), pinBlock(r, "PIN"));
-      try {
-        refused(card.transaction(() -> card.send(0x24, 0x00, 0x80, data)).sw(), "PIN");
-      } finally {
-        Arrays.fill(data, (byte) 0);
-      }
+      pinBlock(c, "PIN", data, 0);
+      pinBlock(r, "PIN", data, 8);
+      refused(card.transaction(() -> card.send(0x24, 0x00, 0x80, data)).sw(), "PIN");
+    } finally {
+      Arrays.fill(data, (byte) 0);
     }
+    card.userPins = replacement;
   }
 
   private TokenException failure(int sw, String what) {
