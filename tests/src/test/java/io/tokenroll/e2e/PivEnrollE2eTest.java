@@ -237,6 +237,8 @@ class PivEnrollE2eTest {
       assertNotEquals(0, refused.exitCode(), refused.toString());
       assertTrue(refused.err().contains("wrong PUK") && refused.err().contains("2 tries left"), refused.toString());
       assertEquals("2", c.cardState("pukTries"), "tried once, not again");
+      Cli resumed = c.tokenroll("resume");
+      assertEquals("2", c.cardState("pukTries"), "a resume does not try the refused PUK again: " + resumed);
 
       Path puk = Backends.writeSecret(c.dir.resolve("puk"), "12345678");
       Cli unblocked = c.tokenroll("unblock", id, "--so-pin-source", "file:" + puk, "--new-pin-source",

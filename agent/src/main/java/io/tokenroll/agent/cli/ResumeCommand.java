@@ -51,6 +51,14 @@ final class ResumeCommand extends EnrollmentCommand {
       if (pinSource != null) {
         e.pinSource = pinSource;
         e.pinRefused = false; // a new source: the agent may try it
+      } else if (e.pinRefused) { // cards lock: what the token refused is never tried again, only another source
+        boolean unblock = "Unblock".equals(e.workflow);
+        note("enrollment " + e.id + ": the token refused the " + (unblock ? "security officer PIN (PUK)" : "PIN")
+            + " from its source, and it is not tried again — " + (unblock
+            ? "abandon it ('tokenroll abandon " + e.id + "') and unblock again with the right source"
+            : "resume it with --pin-source <another source>"));
+        worst = Math.max(worst, ExitCodes.PIN_INCORRECT);
+        continue;
       }
       if (passwordSource != null) {
         e.login = e.login.withSecretSource(passwordSource);

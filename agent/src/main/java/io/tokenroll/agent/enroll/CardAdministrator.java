@@ -2,10 +2,12 @@ package io.tokenroll.agent.enroll;
 
 import io.tokenroll.agent.http.ServerException;
 import io.tokenroll.agent.mimcm.MimCmClient;
+import io.tokenroll.pkcs11.AdminAlgorithm;
 import io.tokenroll.pkcs11.AdminKey;
 import io.tokenroll.pkcs11.AdminKeyRefusedException;
 import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenSession;
+import io.tokenroll.pkcs11.TokenUnsupportedException;
 import java.io.IOException;
 import java.util.Arrays;
 
@@ -30,6 +32,10 @@ final class CardAdministrator {
   /** The server's answers as an {@link AdminKey}; its failures come back out of {@link #authenticate}. */
   private AdminKey serverKey(Enrollment e, boolean diversified) {
     return (algorithm, challenge) -> {
+      if (algorithm != AdminAlgorithm.TDES && algorithm != AdminAlgorithm.AES192) {
+        throw new TokenUnsupportedException("the card's management key is " + algorithm + "; the CM server answers "
+            + "with its 24-byte admin key, as 3DES (MIM) or AES-192 (cmserver), not " + algorithm);
+      }
       try {
         return cm.authenticationResponse(e.requestId, e.smartcardUuid, e.cardId, challenge, diversified);
       } catch (ServerException failed) {

@@ -67,15 +67,17 @@ public final class EnrollmentMachine {
   /** Generates every planned key under its journaled provisional id, finalises the ids, then signs the CSRs. */
   private Step keys(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
     TokenSession s = token.session();
+    if (e.keys.stream().anyMatch(k -> k.stage == KeyPlan.Stage.PLANNED)) {
+      administrator(e, s); // before the lock: it asks the server, and the lock is never held across a network call
+    }
     for (KeyPlan plan : e.keys) {
       if (plan.stage == KeyPlan.Stage.READY || plan.stage == KeyPlan.Stage.REMOVED) {
         continue;
       }
       try (TokenLock lock = token.lock()) {
         if (plan.stage == KeyPlan.Stage.PLANNED) {
-          administrator(e, s);
           if (s.capabilities().fixedKeyIds() && plan.slot == null) {
-            KeyWork.placeInSlot(s, plan, e.keys, previous(e));
+            KeyWork.placeInSlot(s, plan, e.keys, previous(e), KeySlots.journaled(states.journal(), e));
             states.persist(e, EnrollmentState.NEED_KEYS); // the slot, and the key it held, before it is overwritten
           }
           int left = KeyWork.removeLeftovers(s, plan);
@@ -113,8 +115,8 @@ public final class EnrollmentMachine {
       states.persist(e, EnrollmentState.NEED_ABANDON);
       return Step.now(e);
     }
+    administrator(e, s); // before the lock, as above
     try (TokenLock lock = token.lock()) {
-      administrator(e, s);
       states.persist(e, EnrollmentState.INSTALLING);
       e.outcomes = new AnswerInstaller(s, trust, writeAuthorities, states.journal()).install(e, items);
       for (KeyPlan plan : e.keys) {
@@ -167,12 +169,16 @@ public final class EnrollmentMachine {
    * it — its keys with their certificates, keys that came in a PFX, CA certificates no other enrollment installed.
    */
   private Step abandon(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
+    // a slot is touched only once a key was generated into it; any other plan may have left a key under its id
+    boolean onToken = e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED
+        && (k.slot == null || k.publicKey != null)) || !e.installedKeyIds.isEmpty() || !e.installedCaIds.isEmpty();
+    TokenSession s = onToken ? token.session() : null;
+    if (onToken) {
+      administrator(e, s); // while the request is still ours to ask about: the server answers for open requests
+    }
     protocol.abandon(e);
-    if (e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED) || !e.installedKeyIds.isEmpty()
-        || !e.installedCaIds.isEmpty()) {
-      TokenSession s = token.session();
+    if (onToken) {
       try (TokenLock lock = token.lock()) {
-        administrator(e, s);
         for (KeyPlan plan : e.keys) {
           if (plan.stage != KeyPlan.Stage.REMOVED) {
             KeyWork.remove(s, plan);

@@ -22,9 +22,9 @@ final class KeyWork {
    * On a token with fixed slots, chooses the plan's slot and what it holds now (the certificate's public key, the
    * key the generation will overwrite); the caller journals both before generating. The slot becomes the key's id.
    */
-  static void placeInSlot(TokenSession s, KeyPlan plan, java.util.List<KeyPlan> siblings, Enrollment previous)
-      throws TokenException {
-    KeyId slot = KeySlots.choose(s, plan, siblings, previous);
+  static void placeInSlot(TokenSession s, KeyPlan plan, java.util.List<KeyPlan> siblings, Enrollment previous,
+                          java.util.Set<KeyId> journaled) throws TokenException {
+    KeyId slot = KeySlots.choose(s, plan, siblings, previous, journaled);
     plan.slot = slot.hex();
     plan.provisionalId = slot.hex();
     plan.replacedPublicKey = s.find(ObjectQuery.byId(slot).withClass(io.tokenroll.pkcs11.ObjectClass.CERTIFICATE))
@@ -124,13 +124,32 @@ final class KeyWork {
 
   /** Removes a key of this enrollment, wherever its id got to, with any certificate bound to it. */
   static int remove(TokenSession s, KeyPlan plan) throws TokenException {
-    int n = 0;
-    for (String id : new String[] {plan.provisionalId, plan.finalId}) {
+    int n = plan.slot != null ? clearSlot(s, plan) : 0;
+    for (String id : plan.slot != null ? new String[0] : new String[] {plan.provisionalId, plan.finalId}) {
       if (id != null && !s.find(ObjectQuery.byId(KeyId.parse(id))).isEmpty()) {
         n += s.delete(ObjectQuery.byId(KeyId.parse(id)));
       }
     }
     plan.stage = KeyPlan.Stage.REMOVED;
     return n;
+  }
+
+  /**
+   * A slot's key cannot be deleted, and the slot may hold someone else's: nothing is touched before this plan's key
+   * was generated there; after, the slot's certificate goes when it is this key's or the one of the key the
+   * generation overwrote (dead now), never another.
+   */
+  private static int clearSlot(TokenSession s, KeyPlan plan) throws TokenException {
+    if (plan.publicKey == null) {
+      return 0;
+    }
+    ObjectQuery q = ObjectQuery.byId(KeyId.parse(plan.slot)).withClass(io.tokenroll.pkcs11.ObjectClass.CERTIFICATE);
+    for (io.tokenroll.pkcs11.TokenObject o : s.find(q)) {
+      String key = Base64.getEncoder().encodeToString(o.certificate().getPublicKey().getEncoded());
+      if (key.equals(plan.publicKey) || key.equals(plan.replacedPublicKey)) {
+        return s.delete(q);
+      }
+    }
+    return 0;
   }
 }

@@ -42,7 +42,7 @@ public final class TokenFailures {
    * enrollment costs nothing, abandoning one that could have gone on costs a key.
    */
   public static Verdict of(TokenException e) {
-    if (e instanceof PinIncorrectException || e instanceof PinLockedException) {
+    if (refusesPin(e)) {
       return Verdict.TRANSIENT;
     }
     if (e.ckr() == null) {
@@ -67,9 +67,13 @@ public final class TokenFailures {
     return e instanceof io.tokenroll.pkcs11.PinUnavailableException || refusesPin(e) ? Waiting.PIN_NEEDED : null;
   }
 
-  /** A PIN the token refused (wrong, or locked): never tried again by itself — cards lock. */
+  /**
+   * A PIN the token refused (wrong, or locked) — or a card administrator key it refused: never tried again by
+   * itself, cards lock.
+   */
   public static boolean refusesPin(TokenException e) {
-    return e instanceof PinIncorrectException || e instanceof PinLockedException;
+    return e instanceof PinIncorrectException || e instanceof PinLockedException
+        || e instanceof io.tokenroll.pkcs11.AdminKeyRefusedException;
   }
 
   /** For a permanent failure: what the token refused (its message names the step, the CKR and why) and what to do. */

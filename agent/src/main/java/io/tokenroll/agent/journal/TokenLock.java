@@ -124,8 +124,9 @@ public final class TokenLock implements AutoCloseable {
   }
 
   private static String name(String library, String label, String serial) {
-    try { // one name per library file, however the path to it was written
-      library = Path.of(library).toRealPath().toString();
+    try { // one name per library file, however the path to it was written; a provider's name is no file
+      library = library.equals(io.tokenroll.pkcs11.piv.PivModule.NAME.toString()) ? library
+          : Path.of(library).toRealPath().toString();
     } catch (IOException | java.nio.file.InvalidPathException e) {
       // a library that is not there has no token to lock; the name as given serves
     }
