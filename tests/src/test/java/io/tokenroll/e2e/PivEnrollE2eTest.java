@@ -332,4 +332,57 @@ class PivEnrollE2eTest {
       assertTrue(yubicoStatus().contains("Slot 9a"));
     }
   }
+
+  static java.util.stream.Stream<String> cardTemplates() {
+    return io.tokenroll.cmserver.BuiltInTemplates.profileTemplates().stream().filter(t -> t.smartcard())
+        .map(t -> t.name());
+  }
+
+  /**
+   * Every smart-card template cmserver ships, on a fresh virtual PIV card through the CLI, as on SoftHSM2 and
+   * tpm2-pkcs11 (TemplateMatrixE2eTest): each certificate it installs sits in a slot with the key usage its entry
+   * asked for; a server-generated (PFX) item fails by capability — a PIV card takes no imported key — and says so;
+   * the CA's denial of an item leaves the other installed.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0} on a PIV card")
+  @org.junit.jupiter.params.provider.MethodSource("cardTemplates")
+  void everyCardTemplate_enrollsOnAPivCard(String name) throws Exception {
+    var template = io.tokenroll.cmserver.BuiltInTemplates.profileTemplates().stream()
+        .filter(t -> t.name().equals(name)).findFirst().orElseThrow();
+    try (Card c = Card.insert()) {
+      Path serverPin = c.dir.resolve("server.pin");
+      Cli run = c.enroll(name, "--server-pin", "file:" + serverPin);
+      if (template.policies().get("Enroll").approvalsNeeded() > 0) {
+        Enrollment e = new FileJournal(c.state.resolve("enrollments")).all().get(0);
+        stack.server.admin().approveRequest(e.requestId);
+        run = c.tokenroll("resume", e.id);
+      }
+      boolean denies = template.uuid().equals(io.tokenroll.cmserver.BuiltInTemplates.DENIED_BY_CA);
+      long imported = template.certificates().stream()
+          .filter(io.tokenroll.cmserver.mimcm.CertificateEntry::serverGenerated).count();
+      if (!denies) {
+        assertEquals(0, run.exitCode(), run.toString());
+      }
+      if (imported > 0) {
+        assertTrue(run.out().contains("does not accept imported keys"), run.toString());
+      }
+      String pin = Files.exists(serverPin) ? Files.readString(serverPin).strip() : "123456";
+      Cli objects = Cli.run("objects", "--module", "piv", "--json", "--pin-source",
+          "file:" + (Files.exists(serverPin) ? serverPin : c.pin));
+      assertEquals(0, objects.exitCode(), objects.toString());
+      List<java.security.cert.X509Certificate> leaves = new ArrayList<>();
+      try (var module = io.tokenroll.pkcs11.TokenModule.load(Path.of("piv"));
+           var session = module.open(io.tokenroll.pkcs11.Pkcs11Uri.parse("pkcs11:"))) {
+        session.find(new io.tokenroll.pkcs11.ObjectQuery(io.tokenroll.pkcs11.ObjectClass.CERTIFICATE, null, null))
+            .forEach(o -> leaves.add(o.certificate()));
+      }
+      assertEquals(template.certificates().size() - (denies ? 1 : 0) - imported, leaves.size(), run.toString());
+      for (var leaf : leaves) {
+        boolean[] ku = leaf.getKeyUsage();
+        assertTrue(template.certificates().stream().anyMatch(e -> TemplateMatrixE2eTest.asked(e, ku)),
+            name + ": key usage " + java.util.Arrays.toString(ku) + " that no entry asked for");
+      }
+      assertTrue(openscObjects(pin).contains("Private Key Object"), "OpenSC reads it back");
+    }
+  }
 }

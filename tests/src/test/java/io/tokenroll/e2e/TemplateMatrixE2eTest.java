@@ -121,7 +121,7 @@ class TemplateMatrixE2eTest {
   }
 
   /** Whether a certificate's key usage has every bit the entry's KeyUsages asks for (0 and All ask for none). */
-  private static boolean asked(CertificateEntry entry, boolean[] ku) {
+  static boolean asked(CertificateEntry entry, boolean[] ku) {
     int want = entry.keyUsages();
     if (want == 0 || want == EnrollKeyUsages.ALL) {
       return ku != null;

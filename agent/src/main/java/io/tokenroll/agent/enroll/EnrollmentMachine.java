@@ -25,8 +25,11 @@ public final class EnrollmentMachine {
   private final TokenAccess token;
   private final IssuerTrust trust;
   private final boolean writeAuthorities;
-  /** The card administrator was authenticated in this run (cards whose writes need it keep that until reset). */
-  private boolean administrator;
+  /**
+   * The session the card administrator was authenticated on: a card keeps that until it is reset, and tokenroll
+   * resets it when its last session on the card closes — a new session authenticates again.
+   */
+  private TokenSession administered;
 
   EnrollmentMachine(StateWriter states, Protocol protocol, TokenAccess token, IssuerTrust trust,
                             boolean writeAuthorities) {
@@ -116,6 +119,9 @@ public final class EnrollmentMachine {
       return Step.now(e);
     }
     administrator(e, s); // before the lock, as above
+    for (KeyPlan plan : e.keys) {
+      KeyWork.remind(s, plan); // a card that cannot read public keys back (PIV), in a later run than its keys'
+    }
     try (TokenLock lock = token.lock()) {
       states.persist(e, EnrollmentState.INSTALLING);
       e.outcomes = new AnswerInstaller(s, trust, writeAuthorities, states.journal()).install(e, items);
@@ -149,9 +155,9 @@ public final class EnrollmentMachine {
   /** Authenticates the card administrator once a run, on tokens whose writes need it (PIV's management key). */
   private void administrator(Enrollment e, TokenSession s) throws IOException, ServerException, TokenException,
       EnrollmentException {
-    if (!administrator && s.capabilities().administratorKey()) {
+    if (administered != s && s.capabilities().administratorKey()) {
       protocol.authenticateAdministrator(e, s);
-      administrator = true;
+      administered = s;
     }
   }
 
