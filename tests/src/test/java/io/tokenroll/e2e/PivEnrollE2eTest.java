@@ -62,11 +62,15 @@ class PivEnrollE2eTest {
     }
 
     Cli enroll(String template, String... more) {
-      List<String> args = new ArrayList<>(List.of("enroll", "--server", stack.server.baseUri().toString(),
-          "--template", template, "--module", "piv", "--pin-source", "file:" + pin, "--user", stack.user,
-          "--password-source", "file:" + stack.password, "--trust", stack.trust.toString()));
+      List<String> args = enrollArgs(template);
       args.addAll(List.of(more));
       return tokenroll(args.toArray(String[]::new));
+    }
+
+    List<String> enrollArgs(String template) {
+      return new ArrayList<>(List.of("enroll", "--server", stack.server.baseUri().toString(), "--template",
+          template, "--module", "piv", "--pin-source", "file:" + pin, "--user", stack.user, "--password-source",
+          "file:" + stack.password, "--trust", stack.trust.toString()));
     }
 
     Enrollment journaled(String id) throws Exception {
@@ -383,6 +387,41 @@ class PivEnrollE2eTest {
             name + ": key usage " + java.util.Arrays.toString(ku) + " that no entry asked for");
       }
       assertTrue(openscObjects(pin).contains("Private Key Object"), "OpenSC reads it back");
+    }
+  }
+
+  /**
+   * The tokenroll process killed (SIGKILL) around the card's writes, then resumed: on a slot, generation again
+   * overwrites what a crash left, so the enrollment completes with exactly its certificates in 9A and 9D, each
+   * matching its slot's key (OpenSC signs, openssl verifies); killed after the server took the requests, it is
+   * abandoned with nothing left in any slot.
+   */
+  @org.junit.jupiter.params.ParameterizedTest(name = "killed at {0} -> {1}")
+  @org.junit.jupiter.params.provider.CsvSource({"GENERATING_KEY, COMPLETED", "GENERATING_KEY:done, COMPLETED",
+      "NEED_SUBMIT, COMPLETED", "INSTALLING, COMPLETED", "INSTALLING:done, COMPLETED",
+      "SUBMITTING:done, ABANDONED"})
+  void killedAroundTheCardsWrites_thenResumed(String point, io.tokenroll.agent.enroll.EnrollmentState expected)
+      throws Exception {
+    try (Card c = Card.insert()) {
+      List<String> args = c.enrollArgs("Smart Card Signing and Encryption");
+      args.addAll(List.of("--state-dir", c.state.toString()));
+      Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", point), args);
+      ChildProcess.awaitLine(child, "halted at " + point, 120);
+      ChildProcess.kill(child);
+      Enrollment killed = new FileJournal(c.state.resolve("enrollments")).all().get(0);
+      assertFalse(killed.state.isFinal(), killed.state.toString());
+
+      Cli resumed = c.tokenroll("resume", killed.id);
+      assertEquals(expected, c.journaled(killed.id).state, resumed.toString());
+      String status = yubicoStatus();
+      if (expected == io.tokenroll.agent.enroll.EnrollmentState.COMPLETED) {
+        assertEquals(0, resumed.exitCode(), resumed.toString());
+        assertTrue(status.contains("Slot 9a") && status.contains("Slot 9d"), status);
+        assertEquals(2, status.split("Slot ", -1).length - 1, "its two certificates, no more: " + status);
+        openscSignatureVerifies(c.dir, "01", "123456");
+      } else {
+        assertFalse(status.contains("Slot "), "nothing left in any slot: " + status);
+      }
     }
   }
 }
