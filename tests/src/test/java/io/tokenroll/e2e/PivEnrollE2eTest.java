@@ -424,4 +424,39 @@ class PivEnrollE2eTest {
       }
     }
   }
+
+  /**
+   * A helpdesk's two readers, a PIV card in each (vpcd's second reader listens on 35964): provision enrolls both in
+   * one run, each card's report row names it by its GUID, and yubico-piv-tool finds a certificate in 9A of each.
+   */
+  @Test
+  void provision_enrollsThePivCardsOfEveryReader() throws Exception {
+    Path dir = Backends.privateDirectory("tokenroll-piv-provision-");
+    Path pin = Backends.writeSecret(dir.resolve("pin"), "123456");
+    try (Card first = Card.insert(dir.resolve("first"));
+         VirtualPivCard second = VirtualPivCard.insert(35964, dir.resolve("second").resolve("card"))) {
+      for (int i = 0; i < 100 && !Backends.run(List.of("opensc-tool", "-l"), Map.of(), 30)
+          .matches("(?s).*1\\s+Yes.*"); i++) {
+        Thread.sleep(100);
+      }
+      Path report = dir.resolve("report.json");
+      Cli run = Cli.run("provision", "--server", stack.server.baseUri().toString(), "--template",
+          "Smart Card Logon EC", "--module", "piv", "--tokens", "all", "--pin-source", "file:" + pin, "--user",
+          stack.user, "--password-source", "file:" + stack.password, "--trust", stack.trust.toString(),
+          "--state-dir", dir.resolve("state").toString(), "--report", report.toString());
+      assertEquals(0, run.exitCode(), run.toString());
+      var rows = new com.fasterxml.jackson.databind.ObjectMapper().readTree(report.toFile());
+      assertEquals(2, rows.size(), rows.toString());
+      java.util.Set<String> serials = new java.util.HashSet<>();
+      rows.forEach(r -> {
+        assertEquals("ENROLLED", r.get("outcome").asText(), r.toString());
+        serials.add(r.get("serial").asText());
+      });
+      assertEquals(2, serials.size(), "two cards, each by its own GUID: " + rows);
+      for (String reader : List.of(READER, "Virtual PCD 00 01")) {
+        String status = Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "status"), Map.of(), 60);
+        assertTrue(status.contains("Slot 9a"), reader + ": " + status);
+      }
+    }
+  }
 }
