@@ -2,6 +2,7 @@ package io.tokenroll.e2e;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.tokenroll.agent.cli.ExitCodes;
 import io.tokenroll.agent.enroll.Enrollment;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.pkcs11.testing.Backends;
@@ -457,6 +458,29 @@ class PivEnrollE2eTest {
         String status = Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "status"), Map.of(), 60);
         assertTrue(status.contains("Slot 9a"), reader + ": " + status);
       }
+    }
+  }
+
+  /**
+   * keygen on a PIV card outside an enrollment: refused with what to give when no management key is given; with the
+   * key from a file it generates into the slot the id names, and the card's answer is the printed public key.
+   */
+  @Test
+  void keygen_onAPivCard_needsTheManagementKeyFromASource() throws Exception {
+    try (Card c = Card.insert()) {
+      Cli refused = Cli.run("keygen", "--module", "piv", "--type", "EC-P256", "--label", "sig", "--id", "02",
+          "--pin-source", "file:" + c.pin, "--state-dir", c.state.toString());
+      assertEquals(ExitCodes.INVALID_INPUT, refused.exitCode(), refused.toString());
+      assertTrue(refused.err().contains("--admin-key-source"), refused.toString());
+      Path key = Backends.writeSecret(c.dir.resolve("management.key"), DEFAULT_KEY);
+      Cli made = Cli.run("keygen", "--module", "piv", "--type", "EC-P256", "--label", "sig", "--id", "02",
+          "--pin-source", "file:" + c.pin, "--admin-key-source", "file:" + key, "--state-dir", c.state.toString());
+      assertEquals(0, made.exitCode(), made.toString());
+      assertTrue(made.out().contains("id=02") && made.out().contains("BEGIN PUBLIC KEY"), made.toString());
+      assertNotNull(c.cardState("key.9c.public"), "the key is in 9C");
+      assertTrue(c.cardState("key.9c.public").toLowerCase().contains(
+          java.util.HexFormat.of().formatHex(io.tokenroll.agent.encoding.Pem.decode(made.out().substring(
+              made.out().indexOf("-----BEGIN"))).get(0).der()).substring(60)), "the printed key is the card's");
     }
   }
 }

@@ -25,6 +25,9 @@ final class DeleteCommand extends BaseCommand {
   @Mixin
   StateOptions state;
 
+  @Mixin
+  AdminKeyOptions adminKey;
+
   @Option(names = "--id", paramLabel = "<hex>", description = "Objects with this CKA_ID.")
   String id;
 
@@ -43,6 +46,7 @@ final class DeleteCommand extends BaseCommand {
     try (TokenModule module = token.loadModule(); TokenSession session = AuditedSession.forCommand(token.openLoggedIn(module),
              state.audit(), "delete");
          var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
+      adminKey.authenticate(session);
       List<TokenObject> doomed = session.find(query);
       if (doomed.isEmpty()) {
         throw new CliException(ExitCodes.INVALID_INPUT, "no objects match on " + session.info().describe());

@@ -38,6 +38,9 @@ final class ImportCertCommand extends BaseCommand {
   @Mixin
   StateOptions state;
 
+  @Mixin
+  AdminKeyOptions adminKey;
+
   @Parameters(paramLabel = "<file>", description = "PEM (one or more certificates) or DER.")
   Path file;
 
@@ -62,6 +65,7 @@ final class ImportCertCommand extends BaseCommand {
     try (TokenModule module = token.loadModule(); TokenSession session = AuditedSession.forCommand(token.openLoggedIn(module),
              state.audit(), "import-cert");
          var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
+      adminKey.authenticate(session);
       List<Plan> plans = new ArrayList<>();
       for (X509Certificate cert : certs) {
         plans.add(plan(session, cert)); // decide everything before writing anything

@@ -31,6 +31,9 @@ final class KeygenCommand extends BaseCommand {
   @Mixin
   StateOptions state;
 
+  @Mixin
+  AdminKeyOptions adminKey;
+
   @Option(names = "--type", required = true, paramLabel = "<spec>", converter = KeySpecConverter.class,
       description = "RSA-2048, RSA-3072, RSA-4096, EC-P256 or EC-P384.")
   KeySpec type;
@@ -58,6 +61,7 @@ final class KeygenCommand extends BaseCommand {
     try (TokenModule module = token.loadModule(); TokenSession session = AuditedSession.forCommand(token.openLoggedIn(module),
              state.audit(), "keygen");
          var lock = token.lock(session)) { // never interleaved with another tokenroll process's writes
+      adminKey.authenticate(session);
       GeneratedKey key = session.generateKeyPair(template);
       String pem = Pem.encode("PUBLIC KEY", key.publicKey().getEncoded());
       if (json()) {
