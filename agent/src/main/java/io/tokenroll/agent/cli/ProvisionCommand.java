@@ -45,6 +45,11 @@ final class ProvisionCommand extends EnrollmentCommand {
           + "separated by commas.")
   String tokens;
 
+  @Option(names = "--readers", paramLabel = "<all|list>",
+      description = "The PIV cards in these PC/SC readers: all, or reader names separated by commas (the module "
+          + "is then piv).")
+  String readers;
+
   @Option(names = "--pin-source", paramLabel = "<source>",
       description = "Where each card's user PIN comes from: file:<path> or env:<VARIABLE>, the same for every card, "
           + "or a path with {label} or {serial} for each card's own (file:/secure/pins/{serial}.pin).")
@@ -84,6 +89,14 @@ final class ProvisionCommand extends EnrollmentCommand {
       PinSource.parse(pins.replace("{label}", "label").replace("{serial}", "serial")); // checks the form
       refuseAsking("--pin-source", pins, "card");
       selector = TokenSelector.parse(tokens);
+      if (readers != null) {
+        if (module.module != null && !module.module.equals(io.tokenroll.pkcs11.piv.PivModule.NAME)) {
+          throw new IllegalArgumentException("--readers takes the PIV cards in the PC/SC readers; it does not go "
+              + "with --module " + module.module);
+        }
+        module.module = io.tokenroll.pkcs11.piv.PivModule.NAME;
+        selector = new TokenSelector.Both(selector, TokenSelector.readers(readers));
+      }
     } catch (IllegalArgumentException e) {
       throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
     }

@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
  * ({@code desk-*}); or a comma-separated list of labels and serial numbers ({@code alice,bob,0a1b2c3d}).
  */
 public sealed interface TokenSelector {
+  // the selectors are made from --tokens (parse) and --readers (readers)
   boolean matches(TokenInfo token);
 
   record All() implements TokenSelector {
@@ -31,6 +32,37 @@ public sealed interface TokenSelector {
     public boolean matches(TokenInfo token) {
       return labelsOrSerials.contains(token.label()) || labelsOrSerials.contains(token.serial());
     }
+  }
+
+  /** The cards in these PC/SC readers (a PIV card's slot description is its reader's name). */
+  record InReaders(Set<String> readers) implements TokenSelector {
+    @Override
+    public boolean matches(TokenInfo token) {
+      return readers.contains(token.slotDescription());
+    }
+  }
+
+  /** Both selections at once: --tokens and --readers. */
+  record Both(TokenSelector first, TokenSelector second) implements TokenSelector {
+    @Override
+    public boolean matches(TokenInfo token) {
+      return first.matches(token) && second.matches(token);
+    }
+  }
+
+  /** {@code all}, or reader names separated by commas. */
+  static TokenSelector readers(String text) {
+    if (text == null || text.isBlank()) {
+      throw new IllegalArgumentException("--readers is empty: give all, or reader names separated by commas");
+    }
+    if (text.equals("all")) {
+      return new All();
+    }
+    List<String> items = List.of(text.split(",", -1)).stream().map(String::strip).toList();
+    if (items.stream().anyMatch(String::isEmpty)) {
+      throw new IllegalArgumentException("--readers " + text + ": an empty name in the list");
+    }
+    return new InReaders(Set.copyOf(items));
   }
 
   static TokenSelector parse(String text) {
