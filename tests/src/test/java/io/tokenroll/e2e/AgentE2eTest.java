@@ -158,15 +158,7 @@ class AgentE2eTest {
       s.server.faults().dropConnection("*", ".*", 100_000);
       Agent agent = new Agent(cfg, new FileJournal(s.state.resolve("enrollments")), s.state, m -> { },
           Clock.systemUTC());
-      Thread running = new Thread(() -> {
-        try {
-          agent.run();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "agent-outage");
-      running.start();
-      try {
+      try (RunningAgent running = RunningAgent.start(agent, "agent-outage")) {
         Thread.sleep(3000);
         int requests = 100_000 - s.server.faults().remaining();
         assertTrue(requests >= 2 && requests <= 15, "backed off: " + requests + " requests in 3 s");
@@ -177,9 +169,6 @@ class AgentE2eTest {
           done = journal(s).stream().filter(e -> e.state == EnrollmentState.COMPLETED).findFirst();
         }
         assertTrue(done.isPresent(), "enrolled once the server was back");
-      } finally {
-        agent.stop();
-        running.join(30_000);
       }
     }
   }
@@ -210,15 +199,8 @@ class AgentE2eTest {
       List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
       Agent agent = new Agent(cfg, new FileJournal(s.state.resolve("enrollments")), s.state,
           l -> log.add(l.text()), Clock.systemUTC());
-      Thread running = new Thread(() -> {
-        try {
-          agent.run();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "agent-under-test");
-      running.start();
-      try {
+      RunningAgent running = RunningAgent.start(agent, "agent-under-test");
+      try (running) {
         Thread.sleep(600); // a few rounds with nothing to do
         assertTrue(journal(s).isEmpty(), "no token yet, nothing done: " + log);
         TestToken fresh = SoftHsm2.get().newLabelledToken(label, pin);
@@ -233,9 +215,6 @@ class AgentE2eTest {
           assertEquals(1, session.find(io.tokenroll.pkcs11.ObjectQuery.all()).stream()
               .filter(o -> o.objectClass() == ObjectClass.PRIVATE_KEY).count());
         }
-      } finally {
-        agent.stop();
-        running.join(30_000);
       }
       assertFalse(running.isAlive(), "stopped on request");
     }

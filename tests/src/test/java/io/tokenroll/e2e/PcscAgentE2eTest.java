@@ -43,15 +43,7 @@ class PcscAgentE2eTest {
           Clock.systemUTC());
       try (CardReaders readers = CardReaders.start(agent::wake, m -> log.add(System.nanoTime() + " " + m))) {
         agent.watch(readers);
-        Thread running = new Thread(() -> {
-          try {
-            agent.run();
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        }, "agent-pcsc");
-        running.start();
-        try {
+        try (RunningAgent running = RunningAgent.start(agent, "agent-pcsc")) {
           Thread.sleep(1500);
           assertTrue(journal.all().isEmpty(), "no card, nothing done (the scan interval is 30 s): " + log);
           long inserted = System.nanoTime();
@@ -81,9 +73,6 @@ class PcscAgentE2eTest {
           }
           assertFalse(readers.present().isEmpty(), "a card after pcscd restarted is seen: " + log);
           assertTrue(running.isAlive(), "the agent survived it");
-        } finally {
-          agent.stop();
-          running.join(30_000);
         }
       }
     }

@@ -278,15 +278,7 @@ class PivEnrollE2eTest {
         java.time.Clock.systemUTC());
     try (var readers = io.tokenroll.agent.daemon.CardReaders.start(agent::wake, log::add)) {
       agent.watch(readers);
-      Thread running = new Thread(() -> {
-        try {
-          agent.run();
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "agent-piv");
-      running.start();
-      try {
+      try (RunningAgent running = RunningAgent.start(agent, "agent-piv")) {
         Thread.sleep(1000);
         assertTrue(journal.all().isEmpty(), "no card, nothing done: " + log);
         try (Card c = Card.insert(dir)) {
@@ -300,9 +292,6 @@ class PivEnrollE2eTest {
           assertEquals("piv", done.get().library);
           assertTrue(yubicoStatus().contains("Slot 9a"), "its certificate in 9A");
         }
-      } finally {
-        agent.stop();
-        running.join(30_000);
       }
     }
   }

@@ -559,28 +559,27 @@ final class PivSession implements TokenSession {
 
   @Override
   public synchronized void unblockUserPin(PinSource puk, PinSource newPin) throws TokenException {
-    byte[] data = new byte[16];
-    try (Pin p = puk.read(info, PinPurpose.SECURITY_OFFICER); Pin n = newPin.read(info, PinPurpose.NEW_USER)) {
-      pinBlock(p, "PUK", data, 0);
-      pinBlock(n, "PIN", data, 8);
-      refused(card.transaction(() -> card.send(0x2C, 0x00, 0x80, data)).sw(), "PUK");
-    } finally {
-      Arrays.fill(data, (byte) 0);
-    }
+    twoSecrets(0x2C, puk, PinPurpose.SECURITY_OFFICER, "PUK", newPin); // RESET RETRY COUNTER
     refreshInfo();
   }
 
   @Override
   public synchronized void changeUserPin(PinSource current, PinSource replacement) throws TokenException {
+    twoSecrets(0x24, current, PinPurpose.USER, "PIN", replacement); // CHANGE REFERENCE DATA
+    card.userPins = replacement;
+  }
+
+  /** A command on the PIN whose data is a secret and the new PIN, 8 bytes each; a refusal names the first. */
+  private void twoSecrets(int ins, PinSource first, PinPurpose purpose, String name, PinSource newPin)
+      throws TokenException {
     byte[] data = new byte[16];
-    try (Pin c = current.read(info, PinPurpose.USER); Pin r = replacement.read(info, PinPurpose.NEW_USER)) {
-      pinBlock(c, "PIN", data, 0);
-      pinBlock(r, "PIN", data, 8);
-      refused(card.transaction(() -> card.send(0x24, 0x00, 0x80, data)).sw(), "PIN");
+    try (Pin f = first.read(info, purpose); Pin n = newPin.read(info, PinPurpose.NEW_USER)) {
+      pinBlock(f, name, data, 0);
+      pinBlock(n, "PIN", data, 8);
+      refused(card.transaction(() -> card.send(ins, 0x00, 0x80, data)).sw(), name);
     } finally {
       Arrays.fill(data, (byte) 0);
     }
-    card.userPins = replacement;
   }
 
   private TokenException failure(int sw, String what) {
