@@ -53,8 +53,10 @@ import org.junit.jupiter.api.TestInstance;
 
 /**
  * The token layer's contract, run unchanged against each real PKCS#11 implementation (SoftHSM2, tpm2-pkcs11 on
- * swtpm, NSS softoken). Where a token lacks something, the test asserts that the layer says so by capability
- * and refuses with a clear message — it does not skip.
+ * swtpm, NSS softoken) and the in-memory token in both its modes. Where a token lacks something, the test asserts
+ * that the layer says so by capability and refuses with a clear message — it does not skip. A token with fixed key
+ * slots gets each key of the suite in a slot of its own ({@link #placed}); one that cannot delete keys is asked to
+ * and must refuse ({@link #remove}).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class TokenConformanceTest {
@@ -84,10 +86,31 @@ public abstract class TokenConformanceTest {
     }
   }
 
+  private final java.util.concurrent.atomic.AtomicInteger slotsUsed = new java.util.concurrent.atomic.AtomicInteger();
+
+  /**
+   * {@code t} as this token takes it: on a token with fixed slots, in the next slot no other key of this suite has
+   * (a slot's key is overwritten by the next one generated there); elsewhere as it is.
+   */
+  protected KeyTemplate placed(KeyTemplate t) {
+    List<KeyId> slots = session.capabilities().keySlots();
+    return slots.isEmpty() ? t : t.withId(slots.get(slotsUsed.getAndIncrement()));
+  }
+
+  /** Removes the key pair with {@code id}; a token that cannot delete keys says so by capability. */
+  protected void remove(KeyId id) throws TokenException {
+    if (session.capabilities().keyDeletion()) {
+      assertEquals(2, session.delete(ObjectQuery.byId(id)), "the key pair goes");
+    } else {
+      assertThrows(TokenUnsupportedException.class,
+          () -> session.delete(ObjectQuery.byId(id).withClass(ObjectClass.PRIVATE_KEY)), "no key deletion");
+    }
+  }
+
   protected GeneratedKey key(KeySpec spec) {
     return keys.computeIfAbsent(spec, s -> {
       try {
-        return session.generateKeyPair(KeyTemplate.signing(s, "conformance " + s));
+        return session.generateKeyPair(placed(KeyTemplate.signing(s, "conformance " + s)));
       } catch (TokenException e) {
         throw new IllegalStateException(e);
       }
@@ -143,7 +166,11 @@ public abstract class TokenConformanceTest {
         continue;
       }
       GeneratedKey key = key(spec);
-      assertEquals(KeyId.subjectKeyIdOf(key.publicKey()), key.ref().id(), "CKA_ID is the SKI of " + spec);
+      if (session.capabilities().fixedKeyIds()) {
+        assertTrue(session.capabilities().keySlots().contains(key.ref().id()), "a slot's id for " + spec);
+      } else {
+        assertEquals(KeyId.subjectKeyIdOf(key.publicKey()), key.ref().id(), "CKA_ID is the SKI of " + spec);
+      }
       List<TokenObject> objects = session.find(ObjectQuery.byId(key.ref().id()));
       TokenObject priv = objects.stream().filter(o -> o.objectClass() == ObjectClass.PRIVATE_KEY).findFirst()
           .orElseThrow(() -> new AssertionError("no private key for " + spec));
@@ -166,13 +193,13 @@ public abstract class TokenConformanceTest {
 
   @Test
   void generateKeyPair_decryptionUsage_setsDecryptAndUnwrap() throws TokenException {
-    KeyTemplate t = new KeyTemplate(KeySpec.rsa(2048), "decryption key", EnumSet.of(KeyUsage.DECRYPT), false,
-        null, false);
+    KeyTemplate t = placed(new KeyTemplate(KeySpec.rsa(2048), "decryption key", EnumSet.of(KeyUsage.DECRYPT),
+        false, null, false));
     GeneratedKey key = session.generateKeyPair(t);
     TokenObject priv = session.find(ObjectQuery.byId(key.ref().id()).withClass(ObjectClass.PRIVATE_KEY)).get(0);
     assertTrue(priv.has(Flag.DECRYPT), priv.flags().toString());
     assertEquals(!session.capabilities().keyUsageRestrictable(), priv.has(Flag.SIGN), priv.flags().toString());
-    assertEquals(2, session.delete(ObjectQuery.byId(key.ref().id())));
+    remove(key.ref().id());
   }
 
   /**
@@ -191,8 +218,8 @@ public abstract class TokenConformanceTest {
   void encryptionKey_signsItsRequest_thenItsSigningRightIsWithdrawn() throws Exception {
     for (var usage : List.of(KeyUsage.DECRYPT, KeyUsage.KEY_AGREEMENT)) {
       KeySpec spec = usage == KeyUsage.DECRYPT ? KeySpec.rsa(2048) : KeySpec.parse("EC-P256");
-      GeneratedKey key = session.generateKeyPair(new KeyTemplate(spec, "encryption " + usage,
-          EnumSet.of(usage, KeyUsage.SIGN), false, null, false));
+      GeneratedKey key = session.generateKeyPair(placed(new KeyTemplate(spec, "encryption " + usage,
+          EnumSet.of(usage, KeyUsage.SIGN), false, null, false)));
       TokenSigner signer = session.signer(key.ref().id(), SignatureAlgorithm.defaultFor(spec));
       byte[] data = "my request".getBytes();
       assertTrue(JdkSignatures.verifies(SignatureAlgorithm.defaultFor(spec), key.publicKey(), data,
@@ -205,7 +232,7 @@ public abstract class TokenConformanceTest {
         assertThrows(TokenException.class, () -> session.signer(key.ref().id(), SignatureAlgorithm.defaultFor(spec))
             .sign(data), "the token refuses to sign with it");
       }
-      assertEquals(2, session.delete(ObjectQuery.byId(key.ref().id())));
+      remove(key.ref().id());
     }
   }
 
@@ -225,8 +252,8 @@ public abstract class TokenConformanceTest {
 
   @Test
   void signer_alwaysAuthenticateKey_logsInForEverySignature() throws Exception {
-    GeneratedKey key = session.generateKeyPair(KeyTemplate.signing(KeySpec.parse("EC-P256"), "pin per use")
-        .withAlwaysAuthenticate(true));
+    GeneratedKey key = session.generateKeyPair(placed(KeyTemplate.signing(KeySpec.parse("EC-P256"), "pin per use")
+        .withAlwaysAuthenticate(true)));
     TokenObject priv = session.find(ObjectQuery.byId(key.ref().id()).withClass(ObjectClass.PRIVATE_KEY)).get(0);
     assertTrue(priv.has(Flag.ALWAYS_AUTHENTICATE), "every backend here keeps CKA_ALWAYS_AUTHENTICATE");
     TokenSigner signer = session.signer(key.ref().id(), SignatureAlgorithm.SHA256_ECDSA);
@@ -237,7 +264,7 @@ public abstract class TokenConformanceTest {
       v.update(data);
       assertTrue(v.verify(signer.sign(data)), "signature " + i);
     }
-    session.delete(ObjectQuery.byId(key.ref().id()));
+    remove(key.ref().id());
   }
 
   @Test
@@ -269,6 +296,14 @@ public abstract class TokenConformanceTest {
     TokenObject stored = session.storeCertificate(leaf, key.ref().id(), "leaf", CertificateCategory.USER);
     TokenObject again = session.storeCertificate(leaf, key.ref().id(), "leaf", CertificateCategory.USER);
     assertEquals(stored.handle(), again.handle(), "storing the same certificate twice reuses the object");
+    if (!session.capabilities().caCertificateStore()) {
+      assertThrows(TokenUnsupportedException.class, () -> session.storeCertificate(caCert,
+          KeyId.subjectKeyIdOf(ca.getPublic()), "ca", CertificateCategory.AUTHORITY), "no CA store, by capability");
+      assertEquals(1, session.delete(new ObjectQuery(ObjectClass.CERTIFICATE, key.ref().id(), null)));
+      assertTrue(session.find(ObjectQuery.byId(key.ref().id()).withClass(ObjectClass.CERTIFICATE)).isEmpty());
+      assertThrows(IllegalArgumentException.class, () -> session.delete(ObjectQuery.all()));
+      return;
+    }
     TokenObject authority = session.storeCertificate(caCert, KeyId.subjectKeyIdOf(ca.getPublic()), "ca",
         CertificateCategory.AUTHORITY);
 
@@ -316,6 +351,12 @@ public abstract class TokenConformanceTest {
 
   @Test
   void changeKeyId_movesKeyAndCertificates() throws Exception {
+    if (session.capabilities().fixedKeyIds()) {
+      GeneratedKey slotted = key(KeySpec.parse("EC-P256"));
+      assertThrows(TokenUnsupportedException.class, () -> session.changeKeyId(slotted.ref(), KeyId.parse("7a")),
+          "a slot's key stays in its slot");
+      return;
+    }
     GeneratedKey key = session.generateKeyPair(KeyTemplate.signing(KeySpec.parse("EC-P256"), "rename me")
         .withId(KeyId.parse("7a7a7a01")));
     assertEquals(KeyId.parse("7a7a7a01"), key.ref().id(), "an explicit id is kept");
@@ -328,7 +369,8 @@ public abstract class TokenConformanceTest {
 
   @Test
   void generateKeyPair_exportableOnlyWhenAsked_orRefusedByCapability() throws Exception {
-    KeyTemplate exportable = KeyTemplate.signing(KeySpec.parse("EC-P256"), "exportable").withExportable(true);
+    KeyTemplate asked = KeyTemplate.signing(KeySpec.parse("EC-P256"), "exportable").withExportable(true);
+    KeyTemplate exportable = session.capabilities().exportableKeys() ? placed(asked) : asked;
     if (!session.capabilities().exportableKeys()) {
       TokenUnsupportedException e = assertThrows(TokenUnsupportedException.class,
           () -> session.generateKeyPair(exportable));
@@ -349,7 +391,7 @@ public abstract class TokenConformanceTest {
     X509Certificate caCert = TestCertificates.selfSigned(ca, "CN=Parallel CA");
     List<GeneratedKey> keys = new ArrayList<>();
     for (int i = 0; i < workers; i++) {
-      keys.add(session.generateKeyPair(KeyTemplate.signing(KeySpec.parse("EC-P256"), "parallel " + i)));
+      keys.add(session.generateKeyPair(placed(KeyTemplate.signing(KeySpec.parse("EC-P256"), "parallel " + i))));
     }
     ExecutorService pool = Executors.newFixedThreadPool(workers, r -> {
       Thread t = new Thread(r, "write-worker");
@@ -369,7 +411,8 @@ public abstract class TokenConformanceTest {
       }
       for (GeneratedKey k : keys) {
         assertEquals(1, session.find(ObjectQuery.byId(k.ref().id()).withClass(ObjectClass.CERTIFICATE)).size());
-        session.delete(ObjectQuery.byId(k.ref().id()));
+        session.delete(session.capabilities().keyDeletion() ? ObjectQuery.byId(k.ref().id())
+            : ObjectQuery.byId(k.ref().id()).withClass(ObjectClass.CERTIFICATE));
       }
     } finally {
       pool.shutdownNow();
@@ -387,9 +430,8 @@ public abstract class TokenConformanceTest {
     try {
       List<Future<GeneratedKey>> futures = new ArrayList<>();
       for (int i = 0; i < workers; i++) {
-        int n = i;
-        futures.add(pool.submit(() -> session.generateKeyPair(
-            KeyTemplate.signing(KeySpec.parse("EC-P256"), "parallel " + n))));
+        KeyTemplate t = placed(KeyTemplate.signing(KeySpec.parse("EC-P256"), "parallel " + i));
+        futures.add(pool.submit(() -> session.generateKeyPair(t)));
       }
       Set<KeyId> ids = new HashSet<>();
       for (Future<GeneratedKey> f : futures) {
@@ -397,7 +439,7 @@ public abstract class TokenConformanceTest {
       }
       assertEquals(workers, ids.size());
       for (KeyId id : ids) {
-        assertEquals(2, session.delete(ObjectQuery.byId(id)));
+        remove(id);
       }
     } finally {
       pool.shutdownNow();
