@@ -43,7 +43,8 @@ final class PivKeys {
     if (spec.equals(KeySpec.ec(Curve.P384))) {
       return 0x14;
     }
-    throw new TokenUnsupportedException("a PIV card generates RSA-2048, P-256 and P-384 keys, not " + spec);
+    throw new TokenUnsupportedException("a PIV card cannot generate " + spec + ": it makes RSA-2048, P-256 and P-384 "
+        + "keys");
   }
 
   static int algorithm(PublicKey key) throws TokenUnsupportedException {

@@ -33,6 +33,13 @@ public final class PivModule implements TokenModule {
   public static final Path NAME = Path.of("piv");
   static final String LABEL = "PIV_II";
   static final String MODEL = "PIV";
+  /** What a PIV card does, in PKCS#11's names (as OpenSC lists them): for the tokens listing and its readers. */
+  static final List<io.tokenroll.pkcs11.MechanismSupport> MECHANISMS = List.of(
+      new io.tokenroll.pkcs11.MechanismSupport("CKM_RSA_PKCS_KEY_PAIR_GEN", 0x0, 2048, 2048, 0),
+      new io.tokenroll.pkcs11.MechanismSupport("CKM_RSA_PKCS", 0x1, 2048, 2048, 0),
+      new io.tokenroll.pkcs11.MechanismSupport("CKM_EC_KEY_PAIR_GEN", 0x1040, 256, 384, 0),
+      new io.tokenroll.pkcs11.MechanismSupport("CKM_ECDSA", 0x1041, 256, 384, 0),
+      new io.tokenroll.pkcs11.MechanismSupport("CKM_ECDH1_DERIVE", 0x1050, 256, 384, 0));
 
   /**
    * One per process: the cards open in it are shared by every user of the provider, because a second connection's
@@ -151,7 +158,7 @@ public final class PivModule implements TokenModule {
       Set<TokenInfo.Flag> flags = EnumSet.of(TokenInfo.Flag.TOKEN_INITIALIZED, TokenInfo.Flag.USER_PIN_INITIALIZED,
           TokenInfo.Flag.LOGIN_REQUIRED, TokenInfo.Flag.RNG);
       return new TokenInfo(index, c.reader(), LABEL, guid == null ? "" : guid, "PIV", MODEL, flags, pin,
-          PinStatus.OK, List.of(), java.util.HexFormat.of().withUpperCase().formatHex(c.atr()));
+          PinStatus.OK, MECHANISMS, java.util.HexFormat.of().withUpperCase().formatHex(c.atr()));
     });
   }
 
@@ -182,7 +189,7 @@ public final class PivModule implements TokenModule {
     }
     List<String> names = present.stream().map(t -> t.describe() + " in " + t.slotDescription()).toList();
     if (matching.isEmpty()) {
-      throw new TokenNotFoundException("no PIV card matches " + uri + " in the PC/SC readers; "
+      throw new TokenNotFoundException("no token matches " + uri + " among the PIV cards in the PC/SC readers; "
           + (present.isEmpty() ? "no PIV card is present" : "present: " + names)
           + (scan.problems().isEmpty() ? "" : "; " + String.join("; ", scan.problems())));
     }

@@ -126,8 +126,8 @@ final class PivSession implements TokenSession {
    */
   private void pinBlock(Pin pin, String what, byte[] block, int at) throws TokenException {
     if (pin.isProtectedAuthenticationPath()) {
-      throw new TokenUnsupportedException("tokenroll does not drive PIN pads of PIV cards over PC/SC yet; give the "
-          + what + " from a file, the environment or a prompt");
+      throw new TokenUnsupportedException(info.describe() + " has no PIN pad tokenroll can drive over PC/SC; give "
+          + "the " + what + " from a file, the environment or a prompt");
     }
     char[] chars = pin.chars();
     try {
@@ -277,7 +277,8 @@ final class PivSession implements TokenSession {
   public synchronized GeneratedKey generateKeyPair(KeyTemplate template) throws TokenException {
     PivSlot slot = template.id() == null ? defaultSlot(template.usages()) : slot(template.id());
     if (template.exportable()) {
-      throw new TokenUnsupportedException("a PIV card's keys never leave it: no exportable key");
+      throw new TokenUnsupportedException(info.describe() + " cannot generate an exportable key: a PIV card's keys "
+          + "never leave it");
     }
     int algorithm = PivKeys.algorithm(template.spec());
     requireAdministrator("generate a key");
@@ -337,6 +338,10 @@ final class PivSession implements TokenSession {
       throw new TokenUnsupportedException("the key in slot " + slot.describe() + " is " + spec + "; it cannot sign "
           + algorithm.jcaName());
     }
+    if (!CAPABILITIES.canSign(algorithm)) {
+      throw new TokenUnsupportedException(info.describe() + " cannot sign " + algorithm.jcaName()
+          + " (PKCS#1 v1.5 and ECDSA only)");
+    }
     int cardAlgorithm = PivKeys.algorithm(spec);
     KeyRef ref = new KeyRef(id, slot.name());
     return new TokenSigner() {
@@ -374,14 +379,21 @@ final class PivSession implements TokenSession {
   /**
    * GENERAL AUTHENTICATE with a slot's key: 7C { 82 (the answer, please), 81 the input } → 7C { 82 the output }. The
    * Digital Signature key (9C) is "PIN Always" (SP 800-73-4): the PIN is verified again, in the same transaction,
-   * from the source the login used — as a PKCS#11 key with CKA_ALWAYS_AUTHENTICATE.
+   * from the source the login used — as a PKCS#11 key with CKA_ALWAYS_AUTHENTICATE — and the next use of another
+   * key verifies it again too, since the card spent the verification on the signature.
    */
   private synchronized byte[] privateKeyOperation(PivSlot slot, int algorithm, byte[] input) throws TokenException {
     byte[] data = Tlv.of(0x7C, Tlv.concat(Tlv.of(0x82, new byte[0]), Tlv.of(0x81, input)));
     PivChannel.Work<PivChannel.Answer> operation = () -> card.send(0x87, algorithm, slot.key(), data);
     PinSource pins = card.userPins;
-    PivChannel.Answer a = slot == PivSlot.SIGNATURE && pins != null
-        ? verify(pins, PinPurpose.CONTEXT_SPECIFIC, operation) : card.transaction(operation);
+    // 9C wants the PIN for each use, and a card may count that use against the login of the others: the PIN is
+    // verified again from the login's own source — the same login, never a retry (a refusal ends here)
+    boolean again = pins != null && slot != PivSlot.CARD_AUTHENTICATION
+        && (slot == PivSlot.SIGNATURE || !card.pinVerified);
+    PivChannel.Answer a = again ? verify(pins, PinPurpose.CONTEXT_SPECIFIC, operation) : card.transaction(operation);
+    if (slot == PivSlot.SIGNATURE) {
+      card.pinVerified = false; // PIN Always: the verification was spent on this signature
+    }
     if (a.sw() == 0x6982) {
       throw new TokenException("the card in " + card.reader() + " wants its PIN before using the key in slot "
           + slot.describe() + (card.pinVerified ? " (another program reset it since the login)" : ""),
@@ -441,10 +453,8 @@ final class PivSession implements TokenSession {
         KeySpec spec = KeySpec.of(key);
         Set<TokenObject.Flag> flags = EnumSet.of(TokenObject.Flag.TOKEN, TokenObject.Flag.PRIVATE,
             TokenObject.Flag.SENSITIVE, TokenObject.Flag.ALWAYS_SENSITIVE, TokenObject.Flag.NEVER_EXTRACTABLE,
-            TokenObject.Flag.SIGN);
-        if (slot == PivSlot.KEY_MANAGEMENT || slot.retired()) {
-          flags.add(spec.type() == KeySpec.Type.RSA ? TokenObject.Flag.DECRYPT : TokenObject.Flag.DERIVE);
-        }
+            TokenObject.Flag.SIGN); // the card does any operation with any slot's key: usage is the slot's policy
+        flags.add(spec.type() == KeySpec.Type.RSA ? TokenObject.Flag.DECRYPT : TokenObject.Flag.DERIVE);
         found.add(new TokenObject(slot.key(), ObjectClass.PRIVATE_KEY, slot.id(), slot.name(), spec, flags, null,
             null));
         found.add(new TokenObject(slot.key(), ObjectClass.PUBLIC_KEY, slot.id(), slot.name(), spec,

@@ -1,0 +1,73 @@
+package io.tokenroll.e2e;
+
+import io.tokenroll.pkcs11.AdminKey;
+import io.tokenroll.pkcs11.KeySpec;
+import io.tokenroll.pkcs11.Pkcs11Uri;
+import io.tokenroll.pkcs11.TokenException;
+import io.tokenroll.pkcs11.TokenModule;
+import io.tokenroll.pkcs11.TokenSession;
+import io.tokenroll.pkcs11.conformance.TokenConformanceTest;
+import io.tokenroll.pkcs11.testing.Backends;
+import io.tokenroll.pkcs11.testing.TestToken;
+import io.tokenroll.virtualpiv.VirtualPivCard;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+
+/**
+ * The token layer's contract on the PIV provider: the virtual PIV card in the vpcd reader under a real pcscd, driven
+ * over PC/SC — the same suite SoftHSM2, tpm2-pkcs11, NSS and the in-memory token pass, with the capabilities of a
+ * card whose keys live in fixed slots.
+ */
+class PivConformanceTest extends TokenConformanceTest {
+  private VirtualCard pcsc;
+  private VirtualPivCard card;
+
+  @Override
+  protected TestToken newToken() {
+    try {
+      pcsc = VirtualCard.start();
+      Path dir = Backends.privateDirectory("tokenroll-piv-conformance-");
+      card = VirtualPivCard.insert(35963, dir.resolve("card"));
+      TokenModule module = TokenModule.load(Path.of("piv"));
+      io.tokenroll.pkcs11.TokenInfo info = null;
+      for (int i = 0; i < 100 && info == null; i++) {
+        try {
+          info = module.select(Pkcs11Uri.parse("pkcs11:"));
+        } catch (TokenException notYet) {
+          Thread.sleep(100);
+        }
+      }
+      if (info == null) {
+        throw new AssertionError("pcscd never showed the virtual PIV card");
+      }
+      return new TestToken("piv", module, info, Path.of("piv"), null, Backends.writeSecret(dir.resolve("pin"),
+          "123456"), Backends.writeSecret(dir.resolve("puk"), "12345678"), Map.of());
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  protected void prepare(TokenSession session) throws TokenException {
+    session.authenticateAdministrator(AdminKey.local(HexFormat.of().parseHex(
+        "010203040506070801020304050607080102030405060708")));
+  }
+
+  @Override
+  protected Set<KeySpec> expectedKeySpecs() {
+    return Set.of(KeySpec.rsa(2048), KeySpec.parse("EC-P256"), KeySpec.parse("EC-P384"));
+  }
+
+  @AfterAll
+  void removeTheCard() throws Exception {
+    if (card != null) {
+      card.close();
+    }
+    if (pcsc != null) {
+      pcsc.close();
+    }
+  }
+}
