@@ -174,7 +174,7 @@ final class PivChannel implements AutoCloseable {
 
   private TokenException gone(Exception e) {
     return new TokenException("the card in " + reader + " cannot be reached (removed?): " + e.getMessage(),
-        "CKR_DEVICE_REMOVED", e);
+        TokenException.Kind.ABSENT, null, e);
   }
 
   @Override

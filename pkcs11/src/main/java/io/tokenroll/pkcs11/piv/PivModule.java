@@ -215,7 +215,7 @@ public final class PivModule implements TokenModule {
         c = PivChannel.open(reader);
       } catch (CardException e) {
         throw new TokenException("the PIV card in " + reader.getName() + " cannot be opened: " + e.getMessage(),
-            "CKR_DEVICE_REMOVED", e);
+            TokenException.Kind.ABSENT, null, e);
       }
       if (c == null) {
         break;

@@ -397,7 +397,7 @@ final class PivSession implements TokenSession {
     if (a.sw() == 0x6982) {
       throw new TokenException("the card in " + card.reader() + " wants its PIN before using the key in slot "
           + slot.describe() + (card.pinVerified ? " (another program reset it since the login)" : ""),
-          "CKR_USER_NOT_LOGGED_IN", null);
+          TokenException.Kind.OTHER, null, null);
     }
     if (!a.ok()) {
       throw failure(a.sw(), "the key in slot " + slot.describe());
