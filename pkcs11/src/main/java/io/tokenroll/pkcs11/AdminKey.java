@@ -17,18 +17,24 @@ public interface AdminKey {
   /** A key held here. The bytes are copied; use it only for keys that are not secret to this machine. */
   static AdminKey local(byte[] key) {
     byte[] k = key.clone();
-    return (algorithm, challenge) -> {
-      if (k.length != algorithm.keyLength()) {
-        throw new TokenException("the administrator key has " + k.length + " bytes; " + algorithm + " takes "
-            + algorithm.keyLength());
-      }
-      try {
-        Cipher c = Cipher.getInstance(algorithm.cipher() + "/ECB/NoPadding");
-        c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(k, algorithm.cipher()));
-        return c.doFinal(Arrays.copyOf(challenge, challenge.length));
-      } catch (GeneralSecurityException e) {
-        throw new TokenException("the challenge cannot be encrypted: " + e.getMessage());
-      }
-    };
+    return (algorithm, challenge) -> encrypt(k, algorithm, challenge);
+  }
+
+  /**
+   * The challenge encrypted under {@code key} (ECB, one block), without a copy of the key kept here: a caller that
+   * wipes its key after use leaves none behind but what the JCA's own key object holds while it works.
+   */
+  static byte[] encrypt(byte[] key, AdminAlgorithm algorithm, byte[] challenge) throws TokenException {
+    if (key.length != algorithm.keyLength()) {
+      throw new TokenException("the administrator key has " + key.length + " bytes; " + algorithm + " takes "
+          + algorithm.keyLength());
+    }
+    try {
+      Cipher c = Cipher.getInstance(algorithm.cipher() + "/ECB/NoPadding");
+      c.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, algorithm.cipher()));
+      return c.doFinal(Arrays.copyOf(challenge, challenge.length));
+    } catch (GeneralSecurityException e) {
+      throw new TokenException("the challenge cannot be encrypted: " + e.getMessage());
+    }
   }
 }

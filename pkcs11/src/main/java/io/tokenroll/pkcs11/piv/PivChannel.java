@@ -82,15 +82,16 @@ final class PivChannel implements AutoCloseable {
     return this;
   }
 
-  /**
-   * True when this was the last session: the card's security state is reset (SELECT again: the PIN no longer
-   * verified, the management key no longer authenticated — nothing of ours stays open for other programs) and the
-   * connection closed.
-   */
+  /** True when this was the last session: {@link #reset} is then the caller's, once it let go of its locks. */
   synchronized boolean release() {
-    if (--users > 0) {
-      return false;
-    }
+    return --users == 0;
+  }
+
+  /**
+   * The card's security state reset (SELECT again: the PIN no longer verified, the management key no longer
+   * authenticated — nothing of ours stays open for other programs), and the connection closed.
+   */
+  void reset() {
     try {
       transaction(this::select);
     } catch (TokenException | RuntimeException gone) {
@@ -100,7 +101,6 @@ final class PivChannel implements AutoCloseable {
     administrator = false;
     userPins = null;
     close();
-    return true;
   }
 
   String reader() {

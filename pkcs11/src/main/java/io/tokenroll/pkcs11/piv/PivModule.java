@@ -116,11 +116,18 @@ public final class PivModule implements TokenModule {
       PivChannel shared;
       synchronized (open) {
         shared = open.get(name);
+        if (shared != null) {
+          shared.acquire(); // not closed under this read by its last session
+        }
       }
       try {
         TokenInfo t;
         if (shared != null) {
-          t = info(i, shared);
+          try {
+            t = info(i, shared);
+          } finally {
+            released(shared);
+          }
         } else {
           try (PivChannel c = PivChannel.open(readers.get(i))) {
             if (c == null) {
@@ -224,7 +231,11 @@ public final class PivModule implements TokenModule {
         TokenInfo now = info((int) t.slotId(), c);
         if (now.serial().equals(t.serial())) {
           synchronized (open) {
-            open.put(reader.getName(), c);
+            PivChannel first = open.putIfAbsent(reader.getName(), c);
+            if (first != null) { // another thread opened the card meanwhile: one connection a card
+              c.close();
+              return new PivSession(this, first.acquire(), now);
+            }
           }
           return new PivSession(this, c, now);
         }
@@ -244,10 +255,15 @@ public final class PivModule implements TokenModule {
   }
 
   void released(PivChannel card) {
+    boolean last;
     synchronized (open) {
-      if (card.release()) {
+      last = card.release();
+      if (last) {
         open.values().remove(card);
       }
+    }
+    if (last) {
+      card.reset(); // the card's APDUs outside the map's lock: other readers of the map do not wait for them
     }
   }
 

@@ -107,7 +107,13 @@ final class PivSession implements TokenSession {
     try (Pin pin = pins.read(info, purpose)) {
       pinBlock(pin, "PIN", block, 0);
       return card.transaction(() -> {
-        refused(card.send(0x20, 0x00, 0x80, block).sw(), "PIN");
+        try {
+          refused(card.send(0x20, 0x00, 0x80, block).sw(), "PIN");
+        } catch (TokenException refusedOrGone) { // the source is not asked again by itself: a new login must be
+          card.pinVerified = false;
+          card.userPins = null;
+          throw refusedOrGone;
+        }
         card.pinVerified = true;
         return then == null ? null : then.run();
       });
@@ -126,8 +132,8 @@ final class PivSession implements TokenSession {
    */
   private void pinBlock(Pin pin, String what, byte[] block, int at) throws TokenException {
     if (pin.isProtectedAuthenticationPath()) {
-      throw new TokenUnsupportedException(info.describe() + " has no PIN pad tokenroll can drive over PC/SC; give "
-          + "the " + what + " from a file, the environment or a prompt");
+      throw new io.tokenroll.pkcs11.PinUnavailableException(info.describe() + " has no PIN pad tokenroll can drive "
+          + "over PC/SC; give the " + what + " from a file, the environment or a prompt");
     }
     char[] chars = pin.chars();
     try {
@@ -180,6 +186,7 @@ final class PivSession implements TokenSession {
   public synchronized void logout() throws TokenException {
     card.transaction(() -> card.send(0x20, 0xFF, 0x80, new byte[0])); // P1 FF: reset the PIN's verified state
     card.pinVerified = false;
+    card.userPins = null; // after a logout nothing logs in again by itself
   }
 
   @Override
@@ -604,7 +611,10 @@ final class PivSession implements TokenSession {
       case 0x6581 -> "the card's memory failed";
       default -> "status " + String.format("%04X", sw);
     };
-    return new TokenException(what + " on " + info.describe() + ": " + meaning + String.format(" (SW %04X)", sw));
+    // what the card will refuse the same way again: the data, the function, its memory, the instruction
+    boolean forGood = sw == 0x6A80 || sw == 0x6A81 || sw == 0x6A84 || sw == 0x6D00;
+    return new TokenException(what + " on " + info.describe() + ": " + meaning + String.format(" (SW %04X)", sw),
+        forGood ? TokenException.Kind.REFUSED : TokenException.Kind.OTHER, String.format("SW %04X", sw), null);
   }
 
   @Override
