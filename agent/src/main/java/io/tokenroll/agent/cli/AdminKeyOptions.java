@@ -6,7 +6,6 @@ import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenSession;
 import java.io.IOException;
 import java.util.Arrays;
-import java.util.HexFormat;
 import picocli.CommandLine.Option;
 
 /**
@@ -32,15 +31,44 @@ final class AdminKeyOptions {
     char[] hex = PasswordSource.read(source, "management key");
     byte[] key = null;
     try {
-      key = HexFormat.of().parseHex(new String(hex).strip());
-      session.authenticateAdministrator(AdminKey.local(key));
-    } catch (IllegalArgumentException e) {
-      throw new CliException(ExitCodes.INVALID_INPUT, "the management key from " + source + " is not hex");
+      key = decode(hex);
+      if (key == null) {
+        throw new CliException(ExitCodes.INVALID_INPUT, "the management key from " + source + " is not hex (48, 32 "
+            + "or 64 hexadecimal characters)");
+      }
+      byte[] k = key;
+      session.authenticateAdministrator((algorithm, challenge) -> AdminKey.encrypt(k, algorithm, challenge));
     } finally {
       Arrays.fill(hex, '\0');
       if (key != null) {
         Arrays.fill(key, (byte) 0);
       }
     }
+  }
+
+  /** Hex digits (white space around them allowed) into bytes, without a String that cannot be wiped; else null. */
+  static byte[] decode(char[] text) {
+    int from = 0;
+    int to = text.length;
+    while (from < to && Character.isWhitespace(text[from])) {
+      from++;
+    }
+    while (to > from && Character.isWhitespace(text[to - 1])) {
+      to--;
+    }
+    if ((to - from) % 2 != 0 || to == from) {
+      return null;
+    }
+    byte[] out = new byte[(to - from) / 2];
+    for (int i = 0; i < out.length; i++) {
+      int hi = Character.digit(text[from + 2 * i], 16);
+      int lo = Character.digit(text[from + 2 * i + 1], 16);
+      if (hi < 0 || lo < 0) {
+        Arrays.fill(out, (byte) 0);
+        return null;
+      }
+      out[i] = (byte) (hi << 4 | lo);
+    }
+    return out;
   }
 }

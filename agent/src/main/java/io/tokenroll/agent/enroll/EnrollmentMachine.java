@@ -175,15 +175,29 @@ public final class EnrollmentMachine {
    * it — its keys with their certificates, keys that came in a PFX, CA certificates no other enrollment installed.
    */
   private Step abandon(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
-    // a slot is touched only once a key was generated into it; any other plan may have left a key under its id
-    boolean onToken = e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED
-        && (k.slot == null || k.publicKey != null)) || !e.installedKeyIds.isEmpty() || !e.installedCaIds.isEmpty();
-    TokenSession s = onToken ? token.session() : null;
-    if (onToken) {
-      administrator(e, s); // while the request is still ours to ask about: the server answers for open requests
+    boolean maybeOnToken = e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED)
+        || !e.installedKeyIds.isEmpty() || !e.installedCaIds.isEmpty();
+    TokenSession s = null;
+    if (maybeOnToken) {
+      // a card with slots: only a plan whose key was generated there left anything, and clearing its certificate
+      // needs the card administrator, not the PIN (which may be the one the card refused); anywhere else a plan
+      // may have left a key under its provisional id, and removing objects needs the user
+      boolean slots = token.anonymousSession().capabilities().fixedKeyIds();
+      boolean onToken = e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED && (!slots
+          || k.publicKey != null)) || !e.installedKeyIds.isEmpty() || !e.installedCaIds.isEmpty();
+      s = !onToken ? null : slots ? token.anonymousSession() : token.session();
+    }
+    String left = null;
+    if (s != null) {
+      try {
+        administrator(e, s); // while the request is still ours to ask about: the server answers for open requests
+      } catch (TokenException | ServerException | EnrollmentException refused) {
+        left = refused.getMessage(); // the request is given up all the same; what stays on the card is said
+        s = null;
+      }
     }
     protocol.abandon(e);
-    if (onToken) {
+    if (s != null) {
       try (TokenLock lock = token.lock()) {
         for (KeyPlan plan : e.keys) {
           if (plan.stage != KeyPlan.Stage.REMOVED) {
@@ -199,6 +213,9 @@ public final class EnrollmentMachine {
       }
       e.installedKeyIds.clear();
       e.installedCaIds.clear();
+    } else if (left != null) {
+      e.lastError = (e.lastError == null ? "" : e.lastError + "; ") + "the card keeps what this enrollment wrote ("
+          + "the certificates in slots " + e.installedKeyIds + "): " + left;
     }
     states.persist(e, EnrollmentState.ABANDONED);
     return new Step(e, Step.Wake.DONE, e.lastError);

@@ -33,8 +33,10 @@ public final class TokenFailures {
     if (refusesPin(e)) {
       return Verdict.TRANSIENT;
     }
-    return e instanceof TokenUnsupportedException || e.kind() == TokenException.Kind.REFUSED ? Verdict.PERMANENT
-        : Verdict.TRANSIENT;
+    // a card that refuses the server's management key holds neither key the server knows (another issuer's card,
+    // or a key changed behind its back): nothing later changes that, and each try may count against the card
+    return e instanceof TokenUnsupportedException || e instanceof io.tokenroll.pkcs11.AdminKeyRefusedException
+        || e.kind() == TokenException.Kind.REFUSED ? Verdict.PERMANENT : Verdict.TRANSIENT;
   }
 
   /**
@@ -49,13 +51,9 @@ public final class TokenFailures {
     return e instanceof io.tokenroll.pkcs11.PinUnavailableException || refusesPin(e) ? Waiting.PIN_NEEDED : null;
   }
 
-  /**
-   * A PIN the token refused (wrong, or locked) — or a card administrator key it refused: never tried again by
-   * itself, cards lock.
-   */
+  /** A PIN the token refused (wrong, or locked): never tried again by itself — cards lock. */
   public static boolean refusesPin(TokenException e) {
-    return e instanceof PinIncorrectException || e instanceof PinLockedException
-        || e instanceof io.tokenroll.pkcs11.AdminKeyRefusedException;
+    return e instanceof PinIncorrectException || e instanceof PinLockedException;
   }
 
   /** For a permanent failure: what the token refused (its message names the step, the CKR and why) and what to do. */
