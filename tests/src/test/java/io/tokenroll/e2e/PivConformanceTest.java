@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterAll;
  * over PC/SC — the same suite SoftHSM2, tpm2-pkcs11, NSS and the in-memory token pass, with the capabilities of a
  * card whose keys live in fixed slots.
  */
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PivConformanceTest extends TokenConformanceTest {
   private VirtualCard pcsc;
   private VirtualPivCard card;
@@ -69,5 +70,28 @@ class PivConformanceTest extends TokenConformanceTest {
     if (pcsc != null) {
       pcsc.close();
     }
+  }
+
+  /**
+   * The Digital Signature key (9C) is PIN Always: each of its signatures verifies the PIN again, and a key used after
+   * it still signs — the card spent the verification on 9C, and the PIN is verified again from the login's source,
+   * never a wrong one: the card counts no failed try. Last, as it overwrites two slots the suite's keys may use.
+   */
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  void digitalSignatureKey_verifiesThePinEachTime_andTheNextKeyStillSigns() throws Exception {
+    var signature = session.generateKeyPair(io.tokenroll.pkcs11.KeyTemplate.signing(KeySpec.parse("EC-P256"), "9C")
+        .withId(io.tokenroll.pkcs11.piv.PivSlot.SIGNATURE.id()));
+    var authentication = session.generateKeyPair(io.tokenroll.pkcs11.KeyTemplate.signing(KeySpec.parse("EC-P256"),
+        "9A").withId(io.tokenroll.pkcs11.piv.PivSlot.AUTHENTICATION.id()));
+    byte[] data = "PIN Always".getBytes();
+    for (var key : java.util.List.of(signature, signature, authentication)) {
+      var signer = session.signer(key.ref().id(), io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA);
+      org.junit.jupiter.api.Assertions.assertTrue(io.tokenroll.pkcs11.testing.JdkSignatures.verifies(
+          io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA, key.publicKey(), data, signer.sign(data)),
+          "slot " + key.ref().id());
+    }
+    org.junit.jupiter.api.Assertions.assertFalse(session.refreshInfo().userPin().countLow(),
+        "no failed PIN try: " + session.refreshInfo().userPin());
   }
 }

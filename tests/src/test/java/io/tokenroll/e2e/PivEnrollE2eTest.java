@@ -431,6 +431,11 @@ class PivEnrollE2eTest {
         Thread.sleep(100);
       }
       var json = new com.fasterxml.jackson.databind.ObjectMapper();
+      String secondGuid;
+      try (var module = io.tokenroll.pkcs11.TokenModule.load(Path.of("piv"))) {
+        secondGuid = module.tokens().stream().filter(t -> t.slotDescription().equals("Virtual PCD 00 01"))
+            .findFirst().orElseThrow().serial();
+      }
       Map<String, String> outcomes = new java.util.HashMap<>();
       for (String readers : List.of("Virtual PCD 00 01", "all")) {
         Path report = dir.resolve("report-" + outcomes.size() + ".json");
@@ -441,6 +446,9 @@ class PivEnrollE2eTest {
         assertEquals(0, run.exitCode(), run.toString());
         var rows = json.readTree(report.toFile());
         assertEquals(readers.equals("all") ? 2 : 1, rows.size(), rows.toString());
+        if (!readers.equals("all")) {
+          assertEquals(secondGuid, rows.get(0).get("serial").asText(), "the named reader's card, and only it");
+        }
         rows.forEach(r -> outcomes.merge(r.get("serial").asText(), r.get("outcome").asText(), (a, b) -> a + "," + b));
       }
       assertEquals(2, outcomes.size(), "two cards, each by its own GUID: " + outcomes);

@@ -476,9 +476,9 @@ public abstract class TokenConformanceTest {
       fresh.logout();
       assertFalse(fresh.info().has(io.tokenroll.pkcs11.TokenInfo.Flag.PROTECTED_AUTHENTICATION_PATH),
           "no backend here has a PIN pad");
-      TokenUnsupportedException e = assertThrows(TokenUnsupportedException.class,
-          () -> fresh.login(PinSource.parse("pinpad")));
+      TokenException e = assertThrows(TokenException.class, () -> fresh.login(PinSource.parse("pinpad")));
       assertTrue(e.getMessage().contains("has no PIN pad"), e.getMessage());
+      assertFalse(e instanceof PinIncorrectException, "refused before the token saw a PIN");
       fresh.login(token.userPins());
       assertTrue(fresh.isLoggedIn());
     }
