@@ -332,4 +332,38 @@ class ProvisionE2eTest {
       assertTrue(out.startsWith("TOKEN"), out);
     }
   }
+
+  /**
+   * A template whose server chooses a random PIN and keeps none: refused before any card without --server-pin;
+   * with a file pattern, each card's PIN lands in its own 0600 file and opens that card, and no output shows a PIN.
+   */
+  @Test
+  void aServerChosenPin_goesToEachCardsOwnFile() throws Exception {
+    try (Stack s = stack.fresh("provision-server-pin")) {
+      Path pin = Backends.pinFile(s.dir, "factory.pin", 6);
+      List<TestToken> cards = tokens("prov-spin", 3, pin);
+      Cli refused = Cli.run(provision(s, "Smart Card Logon with Random PIN", "prov-spin-*", "file:" + pin)
+          .toArray(String[]::new));
+      assertNotEquals(0, refused.exitCode(), refused.toString());
+      assertTrue(refused.err().contains("--server-pin"), refused.toString());
+      assertTrue(new FileJournal(s.state.resolve("enrollments")).all().isEmpty(), "no card was touched");
+
+      Path pins = Files.createDirectories(s.dir.resolve("new-pins"));
+      List<String> args = provision(s, "Smart Card Logon with Random PIN", "prov-spin-*", "file:" + pin);
+      args.addAll(List.of("--server-pin", "file:" + pins + "/{label}.pin"));
+      Cli run = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, run.exitCode(), run.toString());
+      for (TestToken t : cards) {
+        Path file = pins.resolve(t.label() + ".pin");
+        String chosen = Files.readString(file).strip();
+        assertTrue(chosen.matches("\\d{8}"), t.label());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+            Files.getPosixFilePermissions(file)));
+        assertFalse(run.toString().contains(chosen), "never printed");
+        String listed = Backends.run(List.of("pkcs11-tool", "--module", SoftHsm2.LIBRARY.toString(), "--token-label",
+            t.label(), "--login", "--pin", chosen, "-O"), t.environment(), 60);
+        assertTrue(listed.contains("Private Key Object"), "the server's PIN opens " + t.label());
+      }
+    }
+  }
 }

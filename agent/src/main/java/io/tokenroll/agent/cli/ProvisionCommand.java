@@ -73,6 +73,11 @@ final class ProvisionCommand extends EnrollmentCommand {
       description = "The security officer PIN that --init gives the blank tokens (file: or env:).")
   String soPinSource;
 
+  @Option(names = "--server-pin", paramLabel = "file:<pattern>",
+      description = "Where a PIN the server chooses goes: a new 0600 file of each card's own, named by {label} or "
+          + "{serial} (file:/secure/new-pins/{serial}.pin). Needed by templates whose server keeps no PIN.")
+  String serverPin;
+
   @Option(names = "--report", paramLabel = "<file>",
       description = "Also write the report as JSON to this new file (0600), for the helpdesk's archive.")
   Path report;
@@ -112,6 +117,16 @@ final class ProvisionCommand extends EnrollmentCommand {
         throw new CliException(ExitCodes.INVALID_INPUT, e.getMessage());
       }
     }
+    if (serverPin != null) {
+      if (!serverPin.startsWith("file:") || !(serverPin.contains("{label}") || serverPin.contains("{serial}"))) {
+        throw new CliException(ExitCodes.INVALID_INPUT, "--server-pin must be file:<path> with {label} or {serial} "
+            + "in it: each card's PIN in a file of its own (show would print every card's PIN)");
+      }
+      Path parent = Path.of(serverPin.substring(5)).toAbsolutePath().getParent();
+      if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+        throw new CliException(ExitCodes.INVALID_INPUT, "--server-pin: the directory " + parent + " does not exist");
+      }
+    }
     if (parallel < 0) {
       throw new CliException(ExitCodes.INVALID_INPUT, "--parallel must be at least 1 (or 0: chosen for you)");
     }
@@ -137,7 +152,7 @@ final class ProvisionCommand extends EnrollmentCommand {
           server.applyTo(e);
           request.applyTo(e);
           return e;
-        }, blanks);
+        }, blanks, serverPin);
     LiveProgress live = LiveProgress.onTerminal();
     ProvisionListener progress = live != null ? live : new PlainProgress(spec.commandLine().getErr());
     List<CardResult> results;

@@ -43,13 +43,15 @@ public final class Provisioning {
    *
    * @param pinSource the PIN source of every card; {@code {label}} and {@code {serial}} in it stand for each
    *                  card's own (file:/secure/pins/{serial}.pin)
+   * @param serverPin where a PIN the server chooses goes, a file of each card's own (file:/secure/new/{serial}.pin);
+   *                  null: nowhere (then only a template whose server keeps the PIN can run)
    * @param parallel  workers; 0 chooses from the cores and the token's own parallelism
    * @param force     enroll cards that hold a current certificate of the template too (a renewal where the
    *                  current enrollment allows one)
    * @param enrollment a new enrollment with the server, template and request options filled in
    */
   public record Request(TokenPlan.Target target, String moduleArgs, TokenSelector tokens, String pinSource,
-                        int parallel, boolean force, Supplier<Enrollment> enrollment, Init init) {
+                        int parallel, boolean force, Supplier<Enrollment> enrollment, Init init, String serverPin) {
   }
 
   /**
@@ -114,6 +116,7 @@ public final class Provisioning {
           ? Math.min(request.parallel(), MAX_PARALLEL) : defaultParallel(module, cards.get(0)));
       // the template asked about once for the run, not once a card (its name, policy and card configuration)
       Enrollment template = request.enrollment().get();
+      template.serverPinOutput = request.serverPin(); // a template whose server keeps no PIN needs it said where
       if (!cards.isEmpty()) {
         service.resolveTemplate(template);
       }
@@ -199,10 +202,12 @@ public final class Provisioning {
       } else if (current(next) != null && current(next).smartcardUuid != null) {
         e = Enrollment.followUp(current(next), "Renew"); // forced: new keys, the old ones go after success
         e.pinSource = pins;
+        e.serverPinOutput = serverPin(request, token);
       } else {
         e = request.enrollment().get();
         e.takeTemplateOf(template);
         e.recordToken(request.target().module(), request.moduleArgs(), token, pins);
+        e.serverPinOutput = serverPin(request, token);
       }
       byEnrollment.put(e.id, new Card(token, steps));
       Step step = service.run(e, resume);
@@ -268,6 +273,11 @@ public final class Provisioning {
 
   private static long millis(long started) {
     return (System.nanoTime() - started) / 1_000_000;
+  }
+
+  /** Where the server's PIN for this card goes ({@code --server-pin}, its own file), or null. */
+  private static String serverPin(Request request, TokenInfo token) {
+    return request.serverPin() == null ? null : pinSource(request.serverPin(), token);
   }
 
   /**
