@@ -482,4 +482,29 @@ class PivEnrollE2eTest {
               made.out().indexOf("-----BEGIN"))).get(0).der()).substring(60)), "the printed key is the card's");
     }
   }
+
+  /**
+   * A renewal the server refuses after its key overwrote the old one in 9A: the renewal is abandoned, 9A's dead
+   * certificate is cleared, and the renewed enrollment no longer claims the key — nothing on the card says otherwise.
+   */
+  @Test
+  void aRefusedRenewal_clearsTheSlotItOverwrote_andTheRenewedEnrollmentForgetsIt() throws Exception {
+    try (Card c = Card.insert()) {
+      Cli run = c.enroll("Smart Card Logon EC");
+      assertEquals(0, run.exitCode(), run.toString());
+      String id = enrollmentId(run);
+      assertTrue(yubicoStatus().contains("Slot 9a"));
+      stack.server.faults().replaceResponse("POST", "/certificatedata$", 1, 403, "application/json",
+          "{\"Message\":\"not for you\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      Cli renew = c.tokenroll("renew", id);
+      assertNotEquals(0, renew.exitCode(), renew.toString());
+      Enrollment renewal = new FileJournal(c.state.resolve("enrollments")).all().stream()
+          .filter(e -> "Renew".equals(e.workflow)).findFirst().orElseThrow();
+      assertEquals(io.tokenroll.agent.enroll.EnrollmentState.ABANDONED, renewal.state, renew.toString());
+      assertFalse(yubicoStatus().contains("Slot 9a"), "the certificate of the overwritten key is gone");
+      Enrollment renewed = c.journaled(id);
+      assertFalse(renewed.installedKeyIds.contains("01"), "the renewed enrollment no longer claims 9A");
+      assertEquals(renewal.id, renewed.supersededBy, "nothing of it is left on the card");
+    }
+  }
 }

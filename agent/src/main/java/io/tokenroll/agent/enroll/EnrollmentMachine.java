@@ -128,6 +128,7 @@ public final class EnrollmentMachine {
       for (KeyPlan plan : e.keys) {
         if (!plan.certified && plan.stage != KeyPlan.Stage.REMOVED) {
           KeyWork.remove(s, plan); // its certificate did not come or was refused: leave no orphan key
+          forgetOverwritten(e, plan);
         }
         KeyWork.withdrawRequestSigning(s, plan, states::note);
       }
@@ -159,6 +160,27 @@ public final class EnrollmentMachine {
       protocol.authenticateAdministrator(e, s);
       administered = s;
     }
+  }
+
+  /**
+   * A renewal whose key overwrote a slot's and then went without a certificate: the renewed enrollment's key there
+   * is gone too, so its journal stops claiming it — and when nothing of it is left on the card, it is no longer the
+   * card's current enrollment (the card needs a person: enroll it again).
+   */
+  private void forgetOverwritten(Enrollment e, KeyPlan plan) throws IOException {
+    if (plan.slot == null || plan.publicKey == null || plan.replacedPublicKey == null || e.previous == null) {
+      return;
+    }
+    Enrollment renewed = previous(e);
+    if (renewed == null || !renewed.installedKeyIds.remove(plan.slot)) {
+      return;
+    }
+    if (renewed.installedKeyIds.isEmpty()) {
+      renewed.supersededBy = e.id;
+    }
+    states.journal().store(renewed);
+    states.note("the key in slot " + plan.slot + " that enrollment " + renewed.id + " installed was overwritten by "
+        + "this renewal's and is gone with it" + (renewed.installedKeyIds.isEmpty() ? "; enroll the card again" : ""));
   }
 
   /** The enrollment a renewal replaces, or null. */
@@ -202,6 +224,7 @@ public final class EnrollmentMachine {
         for (KeyPlan plan : e.keys) {
           if (plan.stage != KeyPlan.Stage.REMOVED) {
             KeyWork.remove(s, plan);
+            forgetOverwritten(e, plan);
           }
         }
         for (String id : e.installedKeyIds) {
