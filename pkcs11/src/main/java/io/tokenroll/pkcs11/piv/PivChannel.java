@@ -172,6 +172,11 @@ final class PivChannel implements AutoCloseable {
     return send(0x00, ins, p1, p2, data);
   }
 
+  /** GET DATA of one data object (5FC1xx, {@link PivObjects}); the caller holds the transaction. */
+  Answer getData(int tag) throws TokenException {
+    return send(0xCB, 0x3F, 0xFF, PivObjects.tagList(tag));
+  }
+
   private TokenException gone(Exception e) {
     return new TokenException("the card in " + reader + " cannot be reached (removed?): " + e.getMessage(),
         TokenException.Kind.ABSENT, null, e);

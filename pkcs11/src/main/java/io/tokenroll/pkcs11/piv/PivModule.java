@@ -152,7 +152,7 @@ public final class PivModule implements TokenModule {
   /** The card as a token: its GUID from the CHUID, its PIN's state, its ATR. */
   private static TokenInfo info(int index, PivChannel c) throws TokenException {
     return c.transaction(() -> {
-      PivChannel.Answer chuid = c.send(0xCB, 0x3F, 0xFF, Tlv.of(0x5C, new byte[] {0x5F, (byte) 0xC1, 0x02}));
+      PivChannel.Answer chuid = c.getData(PivObjects.CHUID);
       String guid = null;
       if (chuid.ok()) {
         try {

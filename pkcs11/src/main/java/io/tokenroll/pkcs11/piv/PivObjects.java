@@ -86,10 +86,14 @@ final class PivObjects {
     return Tlv.of(0x53, new byte[0]);
   }
 
+  /** The tag list that names a data object in GET DATA and PUT DATA: 5C 03 5F C1 xx. */
+  static byte[] tagList(int tag) {
+    return Tlv.of(0x5C, new byte[] {(byte) (tag >> 16), (byte) (tag >> 8), (byte) tag});
+  }
+
   /** PUT DATA's data: the object's tag list, then its content. */
   static byte[] putData(int tag, byte[] object) {
-    byte[] t = {(byte) (tag >> 16), (byte) (tag >> 8), (byte) tag};
-    return Tlv.concat(Tlv.of(0x5C, t), object);
+    return Tlv.concat(tagList(tag), object);
   }
 
   /** Decompresses at most {@link #MAX_CERTIFICATE} bytes: a card cannot make us inflate a bomb. */

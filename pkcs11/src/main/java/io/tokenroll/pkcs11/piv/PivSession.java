@@ -419,7 +419,7 @@ final class PivSession implements TokenSession {
 
   /** The certificate in a slot's object; null when the slot has none. */
   private X509Certificate certificate(PivSlot slot) throws TokenException {
-    PivChannel.Answer a = card.transaction(() -> card.send(0xCB, 0x3F, 0xFF, Tlv.of(0x5C, slot.objectTag())));
+    PivChannel.Answer a = card.transaction(() -> card.getData(slot.object()));
     if (a.sw() == 0x6A82) {
       return null;
     }
@@ -496,8 +496,7 @@ final class PivSession implements TokenSession {
 
   /** How many retired slots hold a certificate, by the key-history object (none without it). */
   private int retiredInUse() throws TokenException {
-    PivChannel.Answer a = card.transaction(() -> card.send(0xCB, 0x3F, 0xFF,
-        Tlv.of(0x5C, new byte[] {0x5F, (byte) 0xC1, 0x0C})));
+    PivChannel.Answer a = card.transaction(() -> card.getData(PivObjects.KEY_HISTORY));
     if (!a.ok()) {
       return 0;
     }

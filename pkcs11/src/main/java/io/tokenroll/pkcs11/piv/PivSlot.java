@@ -46,11 +46,6 @@ public record PivSlot(int key, int object, KeyId id, String name) {
     return key >= 0x82 && key <= 0x95;
   }
 
-  /** The 3-byte tag list of GET DATA and PUT DATA (5C 03 5F C1 xx). */
-  byte[] objectTag() {
-    return new byte[] {(byte) (object >> 16), (byte) (object >> 8), (byte) object};
-  }
-
   /** "9A (PIV Authentication)" */
   public String describe() {
     return String.format("%02X (%s)", key, name);
