@@ -118,6 +118,15 @@ public final class Enrollment {
     return new io.tokenroll.pkcs11.TokenRef(java.nio.file.Path.of(library), moduleArgs, tokenLabel, tokenSerial);
   }
 
+  /**
+   * Live or still under way: neither given up (abandoned, denied, canceled) nor superseded by a later enrollment —
+   * what it put on the token may still be needed.
+   */
+  public boolean isLive() {
+    return supersededBy == null && state != EnrollmentState.ABANDONED && state != EnrollmentState.DENIED
+        && state != EnrollmentState.CANCELED;
+  }
+
   /** Takes over what the server said of the template for {@code resolved} (see EnrollmentService.resolveTemplate). */
   public void takeTemplateOf(Enrollment resolved) {
     template = resolved.template;

@@ -37,9 +37,7 @@ final class InstalledObjects {
     String label = chain.get(0).tokenLabel;
     Set<String> others = new HashSet<>();
     for (Enrollment x : journal.all()) {
-      boolean gaveUp = x.state == EnrollmentState.ABANDONED || x.state == EnrollmentState.DENIED
-          || x.state == EnrollmentState.CANCELED;
-      if (!chainIds.contains(x.id) && x.supersededBy == null && !gaveUp && x.tokenLabel != null
+      if (!chainIds.contains(x.id) && x.isLive() && x.tokenLabel != null
           && x.tokenLabel.equals(label)) { // live or still under way: it may need the certificate
         others.addAll(x.installedCaIds);
         others.addAll(x.usedCaIds);
