@@ -68,6 +68,13 @@ class PivEnrollE2eTest {
       return tokenroll(args.toArray(String[]::new));
     }
 
+    /** Enrolls the card, which must succeed; the enrollment's id. */
+    String enrolled(String template, String... more) {
+      Cli run = enroll(template, more);
+      assertEquals(0, run.exitCode(), run.toString());
+      return enrollmentId(run);
+    }
+
     List<String> enrollArgs(String template) {
       return new ArrayList<>(List.of("enroll", "--server", stack.server.baseUri().toString(), "--template",
           template, "--module", "piv", "--pin-source", "file:" + pin, "--user", stack.user, "--password-source",
@@ -113,7 +120,11 @@ class PivEnrollE2eTest {
   }
 
   private static String yubicoStatus() {
-    return Backends.run(List.of("yubico-piv-tool", "-r", READER, "-a", "status"), Map.of(), 60);
+    return yubicoStatus(READER);
+  }
+
+  private static String yubicoStatus(String reader) {
+    return Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "status"), Map.of(), 60);
   }
 
   /** The fingerprint yubico-piv-tool shows for a slot's certificate; null when the slot shows none. */
@@ -150,9 +161,7 @@ class PivEnrollE2eTest {
   @Test
   void signingAndEncryption_enrollRenewRetire_readBackByOpenscAndYubicoPivTool() throws Exception {
     try (Card c = Card.insert()) {
-      Cli run = c.enroll("Smart Card Signing and Encryption");
-      assertEquals(0, run.exitCode(), run.toString());
-      String id = enrollmentId(run);
+      String id = c.enrolled("Smart Card Signing and Encryption");
       Enrollment e = c.journaled(id);
       assertEquals(List.of("01", "03"), e.keys.stream().map(k -> k.slot).toList(), "9A, then 9D");
       assertEquals("00112233-4455-6677-8899-aabbccddeeff".length(), e.cardId.length());
@@ -198,9 +207,7 @@ class PivEnrollE2eTest {
   void diversifiedAdminKey_andServerPin_thenRenewalWithTheDiversifiedKey() throws Exception {
     try (Card c = Card.insert()) {
       Path serverPin = c.dir.resolve("server.pin");
-      Cli run = c.enroll("Virtual Smart Card", "--server-pin", "file:" + serverPin);
-      assertEquals(0, run.exitCode(), run.toString());
-      String id = enrollmentId(run);
+      String id = c.enrolled("Virtual Smart Card", "--server-pin", "file:" + serverPin);
       assertTrue(c.journaled(id).adminKeyDiversified);
       assertNotEquals(DEFAULT_KEY, c.cardState("managementKey"), "the card's management key is the server's now");
       String pin = Files.readString(serverPin).strip();
@@ -227,9 +234,7 @@ class PivEnrollE2eTest {
   @Test
   void unblock_takesThePukAndTheNewPinInOneCommand() throws Exception {
     try (Card c = Card.insert()) {
-      Cli run = c.enroll("Smart Card Logon EC");
-      assertEquals(0, run.exitCode(), run.toString());
-      String id = enrollmentId(run);
+      String id = c.enrolled("Smart Card Logon EC");
       String wrong = "0020008008" + "3939393939FFFFFF";
       String blocked = Backends.run(List.of("opensc-tool", "-r", READER, "-s", "00A4040009A00000030800001000", "-s",
           wrong, "-s", wrong, "-s", wrong), Map.of(), 30);
@@ -454,7 +459,7 @@ class PivEnrollE2eTest {
       assertEquals(2, outcomes.size(), "two cards, each by its own GUID: " + outcomes);
       assertTrue(outcomes.containsValue("ENROLLED,SKIPPED") && outcomes.containsValue("ENROLLED"), outcomes.toString());
       for (String reader : List.of(READER, "Virtual PCD 00 01")) {
-        String status = Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "status"), Map.of(), 60);
+        String status = yubicoStatus(reader);
         assertTrue(status.contains("Slot 9a"), reader + ": " + status);
       }
     }
@@ -490,9 +495,7 @@ class PivEnrollE2eTest {
   @Test
   void aRefusedRenewal_clearsTheSlotItOverwrote_andTheRenewedEnrollmentForgetsIt() throws Exception {
     try (Card c = Card.insert()) {
-      Cli run = c.enroll("Smart Card Logon EC");
-      assertEquals(0, run.exitCode(), run.toString());
-      String id = enrollmentId(run);
+      String id = c.enrolled("Smart Card Logon EC");
       assertTrue(yubicoStatus().contains("Slot 9a"));
       stack.server.faults().replaceResponse("POST", "/certificatedata$", 1, 403, "application/json",
           "{\"Message\":\"not for you\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));

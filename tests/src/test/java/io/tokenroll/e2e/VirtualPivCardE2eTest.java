@@ -23,6 +23,16 @@ class VirtualPivCardE2eTest {
   }
 
   /**
+   * A P-256 key yubico-piv-tool generates in {@code slot} of the card in {@code reader} (its public key in
+   * {@code dir/pub.pem}), and a throwaway CA's certificate for it in {@code dir/cert.pem}.
+   */
+  private static void certifiedKey(String reader, String slot, java.nio.file.Path dir, String subject) {
+    Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "generate", "-s", slot, "-A", "ECCP256", "-o",
+        dir.resolve("pub.pem").toString()), Map.of(), 60);
+    certify(dir, subject);
+  }
+
+  /**
    * A throwaway CA's certificate for the card's public key in {@code dir/pub.pem}, written to {@code dir/cert.pem}:
    * what an enrollment would bring back for a key the card generated.
    */
@@ -90,11 +100,9 @@ class VirtualPivCardE2eTest {
       awaitCard();
       java.nio.file.Path dir = Backends.privateDirectory("tokenroll-piv-");
       String reader = "Virtual PCD 00 00";
-      Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "generate", "-s", "9a", "-A", "ECCP256", "-o",
-          dir.resolve("pub.pem").toString()), Map.of(), 60);
       // a CA's certificate for the card's key, as an enrollment gets one (yubico-piv-tool's self-signing needs a
       // YubiKey's version answer)
-      certify(dir, "virtual piv");
+      certifiedKey(reader, "9a", dir, "virtual piv");
       Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "import-certificate", "-s", "9a", "-i",
           dir.resolve("cert.pem").toString()), Map.of(), 60);
       String status = Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "status"), Map.of(), 60);
@@ -162,9 +170,7 @@ class VirtualPivCardE2eTest {
       awaitCard();
       java.nio.file.Path dir = Backends.privateDirectory("tokenroll-piv-ecdh-");
       String reader = "Virtual PCD 00 00";
-      Backends.run(List.of("yubico-piv-tool", "-r", reader, "-a", "generate", "-s", "9d", "-A", "ECCP256", "-o",
-          dir.resolve("pub.pem").toString()), Map.of(), 60);
-      certify(dir, "key management");
+      certifiedKey(reader, "9d", dir, "key management");
       Backends.run(List.of("sh", "-c", "cd " + dir + " && openssl genpkey -algorithm EC -pkeyopt "
           + "ec_paramgen_curve:P-256 -out peer.key && openssl pkey -in peer.key -pubout -outform DER -out peer.der"
           + " && openssl pkeyutl -derive -inkey peer.key -peerkey pub.pem -out expected"), Map.of(), 60);
