@@ -1,5 +1,6 @@
 package io.tokenroll.agent.csr;
 
+import io.tokenroll.agent.encoding.SignatureCheck;
 import io.tokenroll.pkcs11.KeyId;
 import io.tokenroll.pkcs11.KeyUsage;
 import io.tokenroll.pkcs11.TokenException;
@@ -12,10 +13,8 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.ExtensionsGenerator;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.RuntimeOperatorException;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.bouncycastle.pkcs.PKCS10CertificationRequestBuilder;
 import org.bouncycastle.pkcs.PKCSException;
@@ -26,8 +25,6 @@ import org.bouncycastle.pkcs.PKCSException;
  * extension. Every request is verified against its own public key before it is returned.
  */
 public final class CsrBuilder {
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
-
   private CsrBuilder() {
   }
 
@@ -75,26 +72,17 @@ public final class CsrBuilder {
   }
 
   /**
-   * Checks the signature with the request's own key: a token that signed wrongly must not reach the CA. RSA keys go
-   * to the JDK's provider: BouncyCastle validates every RSA modulus it is handed with Miller-Rabin rounds (40 ms
-   * for RSA-2048, profiled in a provisioning run), a check meant for keys from outside, not for the key the token
-   * made a moment ago.
+   * Checks the signature with the request's own key: a token that signed wrongly must not reach the CA. The
+   * provider is chosen by {@link SignatureCheck}.
    */
   public static void verify(PKCS10CertificationRequest csr) throws TokenException {
     try {
-      // PKCS#1 v1.5 only: the JDK's providers without PKCS#11 name no RSASSA-PSS verifier BouncyCastle would find
-      boolean rsa = org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.equals(
-          csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm())
-          && !org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.id_RSASSA_PSS.equals(
-              csr.getSignatureAlgorithm().getAlgorithm());
-      var verifiers = rsa ? new JcaContentVerifierProviderBuilder().build(java.security.KeyFactory.getInstance("RSA")
-          .generatePublic(new java.security.spec.X509EncodedKeySpec(csr.getSubjectPublicKeyInfo().getEncoded())))
-          : new JcaContentVerifierProviderBuilder().setProvider(BC).build(csr.getSubjectPublicKeyInfo());
+      var verifiers = SignatureCheck.verifiers(csr.getSignatureAlgorithm().getAlgorithm(),
+          csr.getSubjectPublicKeyInfo());
       if (!csr.isSignatureValid(verifiers)) {
         throw new TokenException("the token produced a CSR whose signature does not verify");
       }
-    } catch (OperatorCreationException | PKCSException | java.io.IOException
-             | java.security.GeneralSecurityException e) {
+    } catch (OperatorCreationException | PKCSException e) {
       throw new TokenException("cannot verify the CSR signature: " + e.getMessage(), null, e);
     }
   }

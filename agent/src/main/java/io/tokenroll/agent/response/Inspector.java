@@ -3,6 +3,7 @@ package io.tokenroll.agent.response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.tokenroll.agent.encoding.Pem;
+import io.tokenroll.agent.encoding.SignatureCheck;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -14,8 +15,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.operator.jcajce.JcaContentVerifierProviderBuilder;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /**
@@ -220,8 +219,8 @@ public final class Inspector {
       out.put("subject", csr.getSubject().toString());
       out.put("publicKey", csr.getSubjectPublicKeyInfo().getAlgorithm().getAlgorithm().getId());
       out.put("signatureAlgorithm", csr.getSignatureAlgorithm().getAlgorithm().getId());
-      out.put("signatureValid", csr.isSignatureValid(new JcaContentVerifierProviderBuilder()
-          .setProvider(new BouncyCastleProvider()).build(csr.getSubjectPublicKeyInfo())));
+      out.put("signatureValid", csr.isSignatureValid(
+          SignatureCheck.verifiers(csr.getSignatureAlgorithm().getAlgorithm(), csr.getSubjectPublicKeyInfo())));
       List<String> attrs = new ArrayList<>();
       for (var a : csr.getAttributes()) {
         attrs.add(a.getAttrType().getId());

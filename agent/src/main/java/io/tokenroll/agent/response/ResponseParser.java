@@ -1,5 +1,6 @@
 package io.tokenroll.agent.response;
 
+import io.tokenroll.agent.encoding.SignatureCheck;
 import io.tokenroll.protocol.certsrv.MsOids;
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateException;
@@ -24,7 +25,6 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.SignerInformation;
 import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoVerifierBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.util.Store;
 
 /**
@@ -36,7 +36,6 @@ public final class ResponseParser {
   private static final ASN1ObjectIdentifier PKI_RESPONSE = new ASN1ObjectIdentifier("1.3.6.1.5.5.7.12.3");
   private static final ASN1ObjectIdentifier ADD_ATTRIBUTES = new ASN1ObjectIdentifier(MsOids.CMC_ADD_ATTRIBUTES);
   private static final ASN1ObjectIdentifier ISSUED_CERT_HASH = new ASN1ObjectIdentifier(MsOids.ISSUED_CERT_HASH);
-  private static final BouncyCastleProvider BC = new BouncyCastleProvider();
 
   private ResponseParser() {
   }
@@ -149,18 +148,11 @@ public final class ResponseParser {
   }
 
   /** Every signer must verify with a certificate carried in the response; returns the (first) signer. */
-  /**
-   * RSA PKCS#1 v1.5 signatures go to the JDK's provider: BouncyCastle validates every RSA modulus it is handed with
-   * Miller-Rabin rounds, the CA's key included, once a response (a third of a provisioning worker's Java time with
-   * an RSA CA, profiled); the CA's key is trusted through its chain, not through that test. Others to BouncyCastle.
-   */
+  /** The provider is chosen by {@link SignatureCheck}: the JDK's, but for RSASSA-PSS. */
   private static JcaSimpleSignerInfoVerifierBuilder verifierFor(SignerInformation si) {
-    String algorithm = si.getEncryptionAlgOID();
-    boolean rsaPkcs1 = org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.rsaEncryption.getId().equals(algorithm)
-        || org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.sha256WithRSAEncryption.getId().equals(algorithm)
-        || org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.sha384WithRSAEncryption.getId().equals(algorithm)
-        || org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers.sha512WithRSAEncryption.getId().equals(algorithm);
-    return rsaPkcs1 ? new JcaSimpleSignerInfoVerifierBuilder() : new JcaSimpleSignerInfoVerifierBuilder().setProvider(BC);
+    return SignatureCheck.byJdk(new org.bouncycastle.asn1.ASN1ObjectIdentifier(si.getEncryptionAlgOID()))
+        ? new JcaSimpleSignerInfoVerifierBuilder()
+        : new JcaSimpleSignerInfoVerifierBuilder().setProvider(SignatureCheck.bouncyCastle());
   }
 
   private static X509Certificate verifySigner(CMSSignedData signed, List<X509Certificate> certs)
