@@ -44,8 +44,8 @@ public record TlsSettings(List<X509Certificate> extraAnchors, boolean insecure, 
     return new TlsSettings(List.copyOf(anchors), false, null, null);
   }
 
-  /** Trust managers built from the JDK's trust store plus extra anchors, kept per anchor list: building one reads
-   *  and indexes ~150 certificates, which a daemon or a batch of enrollments should pay once. */
+  /** Trust managers over the JDK's trust store plus extra anchors, kept per anchor list: reading the JDK's store
+   *  (~150 certificates) is paid once by a daemon or a batch of enrollments. */
   private static final java.util.Map<List<X509Certificate>, TrustManager[]> TRUST_CACHE =
       new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -70,25 +70,12 @@ public record TlsSettings(List<X509Certificate> extraAnchors, boolean insecure, 
   }
 
   private TrustManager[] trustManagers() throws GeneralSecurityException, IOException {
-    KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
-    ks.load(null, null);
-    TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    system.init((KeyStore) null);
-    for (TrustManager tm : system.getTrustManagers()) {
-      if (tm instanceof javax.net.ssl.X509TrustManager x) {
-        int i = 0;
-        for (X509Certificate c : x.getAcceptedIssuers()) {
-          ks.setCertificateEntry("system-" + i++, c);
-        }
-      }
+    if (extraAnchors.isEmpty()) {
+      TrustManagerFactory system = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      system.init((KeyStore) null);
+      return system.getTrustManagers();
     }
-    int i = 0;
-    for (X509Certificate c : extraAnchors) {
-      ks.setCertificateEntry("extra-" + i++, c);
-    }
-    TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-    tmf.init(ks);
-    return tmf.getTrustManagers();
+    return new TrustManager[] {new AnchorsThenSystemTrust(extraAnchors)};
   }
 
   private javax.net.ssl.KeyManager[] keyManagers() throws GeneralSecurityException, IOException {
