@@ -22,6 +22,7 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    io.tokenroll.agent.http.LazyDefaultTls.install();
     System.exit(commandLine(args).execute(args));
   }
 }

@@ -7,6 +7,7 @@ public final class Main {
 
   public static void main(String[] args) {
     Cli.setVerbose(false);
+    io.tokenroll.agent.http.LazyDefaultTls.install();
     System.exit(Cli.commandLine(java.util.List.of(), args).execute(args));
   }
 }
