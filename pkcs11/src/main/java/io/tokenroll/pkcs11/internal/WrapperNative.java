@@ -8,7 +8,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -101,7 +100,7 @@ final class WrapperNative {
     }
     Path target = dir.resolve(FILE);
     if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS) && Files.size(target) == wanted.length
-        && Arrays.equals(sha256(Files.readAllBytes(target)), sha256(wanted))) {
+        && Arrays.equals(Files.readAllBytes(target), wanted)) { // bytes, not digests: 20 ms of a cold run less
       return;
     }
     Path tmp = Files.createTempFile(dir, "install-", ".tmp",
@@ -165,13 +164,5 @@ final class WrapperNative {
       throw new IOException("not Linux");
     }
     return "natives/unix/linux-" + dir + "/release/" + FILE;
-  }
-
-  private static byte[] sha256(byte[] b) {
-    try {
-      return MessageDigest.getInstance("SHA-256").digest(b);
-    } catch (java.security.NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
