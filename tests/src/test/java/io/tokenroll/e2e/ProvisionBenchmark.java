@@ -114,6 +114,31 @@ class ProvisionBenchmark {
   }
 
   /**
+   * CPU seconds since a mark: the whole machine's (from /proc/stat, all cores) and this JVM's, where cmserver runs;
+   * during a provisioning run the difference is the provision process's (and the little else the machine does).
+   */
+  private record CpuMark(double machine, double server) {
+    static CpuMark now() throws java.io.IOException {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long busy = 0;
+      for (int i : new int[] {1, 2, 3, 6, 7, 8}) { // user nice system irq softirq steal
+        busy += Long.parseLong(f[i]);
+      }
+      return new CpuMark(busy / 100.0, ((com.sun.management.OperatingSystemMXBean)
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9);
+    }
+
+    /** Machine busy %, then ms of CPU per card for the provision process and for cmserver's JVM. */
+    String since(double seconds, int cards) throws java.io.IOException {
+      CpuMark end = now();
+      double machine = end.machine - this.machine;
+      double server = end.server - this.server;
+      return String.format("%.0f %% | %.0f / %.0f", 100 * machine / (seconds * Runtime.getRuntime()
+          .availableProcessors()), 1000 * (machine - server) / cards, 1000 * server / cards);
+    }
+  }
+
+  /**
    * Cards a second cmserver answers when the client's share is as small as it gets: the flow's requests (create,
    * bind a card, generation options, certificatedata, complete) for {@code cards} cards from four threads over the
    * agent's own HTTP client, each with a CSR made beforehand by openssl — no token, no journal, no checks.
@@ -163,7 +188,8 @@ class ProvisionBenchmark {
     String cold = Boolean.parseBoolean(System.getProperty("bench.cold", "true")) ? coldStart() : "";
     StringBuilder table = new StringBuilder(String.format("| template | cards | shell pipeline: s (cards/s) | "
         + "tokenroll provision: s (cards/s) | ratio | per card: pipeline / provision (ms) | "
-        + "cmserver alone: cards/s |%n|---|---|---|---|---|---|---|%n"));
+        + "during provision: machine busy | CPU per card: provision / cmserver (ms) | "
+        + "cmserver alone: cards/s |%n|---|---|---|---|---|---|---|---|---|%n"));
     try (Stack s = new Stack("provision-bench")) {
       Path pin = Backends.pinFile(s.dir, "fleet.pin", 6);
       Map<String, String> env = Map.of("SOFTHSM2_CONF", SoftHsm2.get().config().toString());
@@ -196,6 +222,7 @@ class ProvisionBenchmark {
         }
 
         t0 = System.nanoTime();
+        CpuMark cpu = CpuMark.now();
         List<String> args = new ArrayList<>(List.of("provision", "--server", s.server.baseUri().toString(), "--template", t[1], "--module",
             SoftHsm2.LIBRARY.toString(), "--tokens", "bench-tr-" + t[0] + "-*", "--pin-source", "file:" + pin,
             "--user", s.user, "--password-source", "file:" + s.password, "--trust", s.trust.toString(),
@@ -203,17 +230,20 @@ class ProvisionBenchmark {
         if (System.getProperty("bench.parallel") != null) {
           args.addAll(List.of("--parallel", System.getProperty("bench.parallel")));
         }
-        // the launcher's flags for provision unless the run names others
-        List<String> jvm = List.of(System.getProperty("bench.jvm", "-XX:+UseSerialGC").split(" "));
+        // bin/tokenroll's flags for provision (C1, the serial collector) unless the run names others
+        List<String> jvm = List.of(System.getProperty("bench.jvm", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC")
+            .split(" "));
         Cli provision = ChildProcess.run(env, jvm, args);
         double provisionSeconds = (System.nanoTime() - t0) / 1e9;
+        String cpuShare = cpu.since(provisionSeconds, cards);
         if (provision.exitCode() != 0 || !provision.out().contains(cards + " token(s): " + cards + " enrolled")) {
           throw new AssertionError("provision failed: " + provision);
         }
         double ceiling = serverCeiling(s, t[1], t[0], cards);
-        table.append(String.format("| %s | %d | %.1f (%.2f) | %.1f (%.2f) | **%.1f×** | %.0f / %.0f | %.1f |%n",
+        table.append(String.format("| %s | %d | %.1f (%.2f) | %.1f (%.2f) | **%.1f×** | %.0f / %.0f | %s | %.1f |%n",
             t[1], cards, shellSeconds, cards / shellSeconds, provisionSeconds, cards / provisionSeconds,
-            shellSeconds / provisionSeconds, shellSeconds * 1000 / cards, provisionSeconds * 1000 / cards, ceiling));
+            shellSeconds / provisionSeconds, shellSeconds * 1000 / cards, provisionSeconds * 1000 / cards, cpuShare,
+            ceiling));
       }
     }
     table.append(cold);
