@@ -76,7 +76,7 @@ class AgentE2eTest {
       Agent.Round third = later.runOnce();
       assertEquals(0, third.failures(), third.actions().toString());
       assertTrue(third.actions().get(0).contains("renewed → enrollment"), third.actions().toString());
-      Enrollment renewal = journal(s).stream().filter(e -> e.workflow.equals("Renew")).findFirst().orElseThrow();
+      Enrollment renewal = journal(s).stream().filter(e -> e.workflow == io.tokenroll.agent.enroll.Workflow.RENEW).findFirst().orElseThrow();
       assertEquals(EnrollmentState.COMPLETED, renewal.state);
       var keys = s.objects(ObjectClass.PRIVATE_KEY);
       assertEquals(1, keys.size(), "the new key replaced the old");

@@ -502,7 +502,7 @@ class PivEnrollE2eTest {
       Cli renew = c.tokenroll("renew", id);
       assertNotEquals(0, renew.exitCode(), renew.toString());
       Enrollment renewal = new FileJournal(c.state.resolve("enrollments")).all().stream()
-          .filter(e -> "Renew".equals(e.workflow)).findFirst().orElseThrow();
+          .filter(e -> e.workflow == io.tokenroll.agent.enroll.Workflow.RENEW).findFirst().orElseThrow();
       assertEquals(io.tokenroll.agent.enroll.EnrollmentState.ABANDONED, renewal.state, renew.toString());
       assertFalse(yubicoStatus().contains("Slot 9a"), "the certificate of the overwritten key is gone");
       Enrollment renewed = c.journaled(id);

@@ -2,6 +2,8 @@ package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
 import io.tokenroll.agent.enroll.KeyPlans;
+import io.tokenroll.agent.enroll.ServerProtocol;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.pkcs11.KeySpec;
 import java.util.Set;
 import picocli.CommandLine.Command;
@@ -48,8 +50,8 @@ final class CaEnrollCommand extends EnrollmentCommand {
 
   @Override
   protected int run() throws Exception {
-    Enrollment e = Enrollment.create("Enroll");
-    e.protocol = "certsrv";
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
+    e.protocol = ServerProtocol.CERTSRV;
     e.server = ca.configUrl();
     ca.connection.applyTo(e);
     e.template = template;

@@ -1,6 +1,7 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.Workflow;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import picocli.CommandLine.Command;
@@ -45,7 +46,7 @@ final class EnrollCommand extends EnrollmentCommand {
 
   @Override
   protected int run() throws Exception {
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
     if (serverPin != null) {
       if (serverPin.equals("show")) {
         if (System.console() == null) {

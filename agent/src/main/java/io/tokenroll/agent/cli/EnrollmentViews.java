@@ -24,7 +24,7 @@ final class EnrollmentViews {
   }
 
   static View of(Enrollment e) {
-    return new View(e.id, e.workflow, e.protocol, e.state.name(), e.template, e.tokenLabel,
+    return new View(e.id, e.workflow.toString(), e.protocol.toString(), e.state.name(), e.template, e.tokenLabel,
         e.requestId == null ? null : e.requestId.toString(), e.caRequestId,
         e.smartcardUuid == null ? null : e.smartcardUuid.toString(), e.serverStatus, waitingFor(e), e.stuck,
         e.lastError, e.supersededBy, String.valueOf(e.created), String.valueOf(e.updated),

@@ -1,6 +1,7 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
 import picocli.CommandLine.Parameters;
 
@@ -9,7 +10,7 @@ abstract class FollowUpCommand extends EnrollmentCommand {
   @Parameters(paramLabel = "<id>", description = "The completed enrollment of the card.")
   String id;
 
-  protected Enrollment followUp(FileJournal journal, String workflow) throws java.io.IOException {
+  protected Enrollment followUp(FileJournal journal, Workflow workflow) throws java.io.IOException {
     Enrollment previous = journal.find(id).orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT,
         "no enrollment '" + id + "' in " + journal.directory()));
     try {

@@ -2,6 +2,7 @@ package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
 import io.tokenroll.agent.enroll.TokenPlan;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.PrivateFiles;
 import io.tokenroll.agent.provision.CardResult;
 import io.tokenroll.agent.provision.ProvisionListener;
@@ -134,7 +135,7 @@ final class ProvisionCommand extends EnrollmentCommand {
       throw new CliException(ExitCodes.INVALID_INPUT, "--report " + report + " already exists; a report is "
           + "written only to a new file");
     }
-    Enrollment checked = Enrollment.create("Enroll"); // the server options, checked before any card is touched
+    Enrollment checked = Enrollment.create(Workflow.ENROLL); // the server options, checked before any card is touched
     server.applyTo(checked);
     if ("prompt".equals(checked.login.secretSource())) {
       throw new CliException(ExitCodes.INVALID_INPUT, "--password-source prompt would ask once for every card; give "
@@ -148,7 +149,7 @@ final class ProvisionCommand extends EnrollmentCommand {
     }
     Provisioning.Request what = new Provisioning.Request(new TokenPlan.Target(library, request.template, null),
         args, selector, pins, parallel, force, () -> {
-          Enrollment e = Enrollment.create("Enroll");
+          Enrollment e = Enrollment.create(Workflow.ENROLL);
           server.applyTo(e);
           request.applyTo(e);
           return e;

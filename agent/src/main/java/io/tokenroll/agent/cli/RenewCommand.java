@@ -1,6 +1,7 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,7 @@ final class RenewCommand extends FollowUpCommand {
   @Override
   protected int run() throws Exception {
     FileJournal journal = state.journal();
-    Enrollment e = followUp(journal, "Renew");
+    Enrollment e = followUp(journal, Workflow.RENEW);
     if (pinSource != null) {
       e.pinSource = pinSource;
     }

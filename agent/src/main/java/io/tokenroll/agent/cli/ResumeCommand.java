@@ -1,6 +1,7 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -52,7 +53,7 @@ final class ResumeCommand extends EnrollmentCommand {
         e.pinSource = pinSource;
         e.pinRefused = false; // a new source: the agent may try it
       } else if (e.pinRefused) { // cards lock: what the token refused is never tried again, only another source
-        boolean unblock = "Unblock".equals(e.workflow);
+        boolean unblock = e.workflow == Workflow.UNBLOCK;
         note("enrollment " + e.id + ": the token refused the " + (unblock ? "security officer PIN (PUK)" : "PIN")
             + " from its source, and it is not tried again — " + (unblock
             ? "abandon it ('tokenroll abandon " + e.id + "') and unblock again with the right source"

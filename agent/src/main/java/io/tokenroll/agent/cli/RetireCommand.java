@@ -1,6 +1,7 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,7 @@ final class RetireCommand extends FollowUpCommand {
   @Override
   protected int run() throws Exception {
     FileJournal journal = state.journal();
-    Enrollment e = followUp(journal, "Retire");
+    Enrollment e = followUp(journal, Workflow.RETIRE);
     journal.store(e);
     return drive(journal, e, false);
   }

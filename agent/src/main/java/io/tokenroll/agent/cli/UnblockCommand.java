@@ -1,6 +1,7 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.pkcs11.pin.PinSource;
 import picocli.CommandLine.Command;
@@ -27,7 +28,7 @@ final class UnblockCommand extends FollowUpCommand {
     PinSource.parse(soPinSource);
     PinSource.parse(newPinSource);
     FileJournal journal = state.journal();
-    Enrollment e = followUp(journal, "Unblock");
+    Enrollment e = followUp(journal, Workflow.UNBLOCK);
     e.soPinSource = soPinSource;
     e.newPinSource = newPinSource;
     journal.store(e);

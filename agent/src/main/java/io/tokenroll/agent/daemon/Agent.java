@@ -5,6 +5,7 @@ import io.tokenroll.agent.enroll.EnrollmentService;
 import io.tokenroll.agent.enroll.Step;
 import io.tokenroll.agent.enroll.TokenPlan;
 import io.tokenroll.agent.enroll.Waiting;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.agent.journal.JournalIndex;
 import io.tokenroll.pkcs11.ObjectQuery;
@@ -202,7 +203,7 @@ public final class Agent {
       try {
         Enrollment e;
         if (plan instanceof TokenPlan.Renew rn) {
-          e = Enrollment.followUp(rn.current(), "Renew");
+          e = Enrollment.followUp(rn.current(), Workflow.RENEW);
           e.pinSource = rule.pinSource();
           journal.store(e);
         } else {

@@ -1,6 +1,7 @@
 package io.tokenroll.agent.daemon;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.http.ServerAddress;
 import io.tokenroll.pkcs11.TokenInfo;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ final class RuleEnrollments {
   }
 
   static Enrollment create(AgentConfig config, AgentConfig.Rule rule, TokenInfo token) {
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
     e.server = ServerAddress.parse(config.server().url()).toString();
     e.login = config.server().login();
     e.trustFile = config.server().trust() == null ? null : Path.of(config.server().trust()).toAbsolutePath().toString();

@@ -13,10 +13,8 @@ import java.util.UUID;
 public final class Enrollment {
   public int formatVersion = 1;
   public String id;
-  /** Enroll, Renew, Unblock or Retire. */
-  public String workflow = "Enroll";
-  /** How the server is reached: "mimcm" (MIM CM REST) or "certsrv" (a CA directly, ICertRequest2 semantics). */
-  public String protocol = "mimcm";
+  public Workflow workflow = Workflow.ENROLL;
+  public ServerProtocol protocol = ServerProtocol.MIM_CM;
   public EnrollmentState state = EnrollmentState.NEW;
   public Instant created;
   public Instant updated;
@@ -168,15 +166,15 @@ public final class Enrollment {
    *
    * @throws IllegalStateException when {@code previous} is not completed, is superseded, or has no card
    */
-  public static Enrollment followUp(Enrollment previous, String workflow) {
+  public static Enrollment followUp(Enrollment previous, Workflow workflow) {
     if (previous.state != EnrollmentState.COMPLETED || previous.supersededBy != null) {
       throw new IllegalStateException("enrollment " + previous.id + " is " + previous.state
           + (previous.supersededBy == null ? "" : ", superseded by " + previous.supersededBy)
-          + "; " + workflow.toLowerCase() + " needs a completed, current enrollment");
+          + "; " + workflow.toString().toLowerCase() + " needs a completed, current enrollment");
     }
     if (previous.smartcardUuid == null) {
       throw new IllegalStateException("enrollment " + previous.id + " has no smart card on the server (a software "
-          + "template); " + workflow.toLowerCase() + " is a card workflow");
+          + "template); " + workflow.toString().toLowerCase() + " is a card workflow");
     }
     Enrollment e = create(workflow);
     e.previous = previous.id;
@@ -202,7 +200,7 @@ public final class Enrollment {
     return e;
   }
 
-  public static Enrollment create(String workflow) {
+  public static Enrollment create(Workflow workflow) {
     Enrollment e = new Enrollment();
     e.id = Instant.now().toString().replaceAll("[-:]", "").replaceAll("\\..*", "") + "-"
         + UUID.randomUUID().toString().substring(0, 8);

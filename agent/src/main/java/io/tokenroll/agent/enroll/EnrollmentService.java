@@ -169,10 +169,10 @@ public final class EnrollmentService {
    */
   private static boolean logsInFirst(Enrollment e, EnrollmentContext ctx) throws TokenException {
     boolean settlingPin = e.state == EnrollmentState.CHANGING_PIN || e.state == EnrollmentState.PIN_UNCERTAIN;
-    if (e.workflow.equals("Unblock") || e.state.isFinal() || settlingPin) {
+    if (e.workflow == Workflow.UNBLOCK || e.state.isFinal() || settlingPin) {
       return false;
     }
-    boolean settingPinAsOfficer = e.workflow.equals("Enroll") && e.soPinSource != null && !e.pinChanged;
+    boolean settingPinAsOfficer = e.workflow == Workflow.ENROLL && e.soPinSource != null && !e.pinChanged;
     return !settingPinAsOfficer
         || ctx.token().anonymousSession().refreshInfo().has(TokenInfo.Flag.USER_PIN_INITIALIZED);
   }

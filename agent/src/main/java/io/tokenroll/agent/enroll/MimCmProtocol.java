@@ -62,7 +62,7 @@ final class MimCmProtocol implements Protocol {
     if (e.templateUuid == null) {
       resolveTemplate(cm, e);
     }
-    RequestType type = RequestType.parse(e.workflow);
+    RequestType type = e.workflow.requestType();
     String comment = (e.comment == null || e.comment.isBlank() ? "" : e.comment + " ") + "[" + e.nonce() + "]";
     states.persist(e, EnrollmentState.CREATING_REQUEST);
     UUID id = cm.createRequest(new Models.CreateRequest(e.templateUuid, e.dataCollection, type.wireName(),
@@ -86,7 +86,7 @@ final class MimCmProtocol implements Protocol {
     e.templateUuid = t.uuid();
     e.template = t.name();
     e.smartcardTemplate = t.isSmartcardProfileTemplate() || t.isVirtualSmartcardProfileTemplate();
-    var policy = cm.policy(t.uuid(), e.workflow);
+    var policy = cm.policy(t.uuid(), e.workflow.toString());
     if (policy.isPresent() && Boolean.FALSE.equals(policy.get().enabled())) {
       throw new EnrollmentException("the " + e.workflow + " workflow of template '" + t.name()
           + "' is disabled on the server");
@@ -150,7 +150,7 @@ final class MimCmProtocol implements Protocol {
   }
 
   private Step bindCard(Enrollment e) throws IOException, ServerException {
-    boolean needsCard = RequestType.parse(e.workflow) == RequestType.ENROLL && e.smartcardTemplate;
+    boolean needsCard = e.workflow == Workflow.ENROLL && e.smartcardTemplate;
     if (needsCard && e.smartcardUuid == null) {
       states.persist(e, EnrollmentState.BINDING_CARD);
       e.smartcardUuid = cm.bindSmartcard(e.requestId, e.cardId, e.atr);
@@ -173,9 +173,8 @@ final class MimCmProtocol implements Protocol {
 
   /** The card is bound: plan the keys the server asks for, or run a workflow that needs none. */
   private Step afterCard(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
-    RequestType type = RequestType.parse(e.workflow);
-    if (type == RequestType.UNBLOCK || type == RequestType.RETIRE) {
-      if (type == RequestType.UNBLOCK) {
+    if (e.workflow == Workflow.UNBLOCK || e.workflow == Workflow.RETIRE) {
+      if (e.workflow == Workflow.UNBLOCK) {
         cards.unblock(e);
       } else {
         TokenSession s = token.session();
@@ -255,7 +254,7 @@ final class MimCmProtocol implements Protocol {
 
   @Override
   public void installed(Enrollment e, TokenSession session) throws IOException, TokenException, EnrollmentException {
-    if (RequestType.parse(e.workflow) == RequestType.RENEW) {
+    if (e.workflow == Workflow.RENEW) {
       cards.retirePrevious(e, session);
     }
   }

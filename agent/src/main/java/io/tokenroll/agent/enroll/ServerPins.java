@@ -42,7 +42,7 @@ final class ServerPins {
   /** Whether this enrollment still has to set the server's PIN. */
   static boolean pending(Enrollment e) {
     return e.userPinOption != null && e.userPinOption.serverProposed() && !e.pinChanged
-        && "Enroll".equalsIgnoreCase(e.workflow);
+        && e.workflow == Workflow.ENROLL;
   }
 
   /**

@@ -57,10 +57,10 @@ public sealed interface TokenPlan {
       return new Resume(unfinished.get());
     }
     Optional<Enrollment> current = mine.stream()
-        .filter(e -> e.state == EnrollmentState.COMPLETED && e.supersededBy == null && !e.workflow.equals("Retire"))
+        .filter(e -> e.state == EnrollmentState.COMPLETED && e.supersededBy == null && e.workflow != Workflow.RETIRE)
         .max(Comparator.comparing(e -> e.created));
     Optional<Enrollment> last = mine.stream().max(Comparator.comparing(e -> e.created));
-    if (last.isPresent() && (last.get().state != EnrollmentState.COMPLETED || last.get().workflow.equals("Retire"))) {
+    if (last.isPresent() && (last.get().state != EnrollmentState.COMPLETED || last.get().workflow == Workflow.RETIRE)) {
       return new Attention(last.get()); // its last word was no certificate, or a retired card: not without a person
     }
     if (current.isEmpty()) {

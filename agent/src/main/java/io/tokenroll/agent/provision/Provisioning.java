@@ -5,6 +5,7 @@ import io.tokenroll.agent.enroll.EnrollmentService;
 import io.tokenroll.agent.enroll.EnrollmentState;
 import io.tokenroll.agent.enroll.Step;
 import io.tokenroll.agent.enroll.TokenPlan;
+import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.pkcs11.Pkcs11Uri;
 import io.tokenroll.pkcs11.TokenException;
@@ -200,7 +201,7 @@ public final class Provisioning {
             : ", renewal due " + current.renewAfter) + "); --force enrolls it again", current.id,
             certificates(current), millis(started), steps));
       } else if (current(next) != null && current(next).smartcardUuid != null) {
-        e = Enrollment.followUp(current(next), "Renew"); // forced: new keys, the old ones go after success
+        e = Enrollment.followUp(current(next), Workflow.RENEW); // forced: new keys, the old ones go after success
         e.pinSource = pins;
         e.serverPinOutput = serverPin(request, token);
       } else {

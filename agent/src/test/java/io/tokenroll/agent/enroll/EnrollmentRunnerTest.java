@@ -122,7 +122,7 @@ class EnrollmentRunnerTest {
   }
 
   private static Enrollment requested() {
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
     e.state = EnrollmentState.REQUESTED;
     e.requestId = java.util.UUID.randomUUID();
     return e;

@@ -18,7 +18,7 @@ class TokenPlanTest {
   static final TokenPlan.Target RULE = new TokenPlan.Target(java.nio.file.Path.of(MODULE), "Smart Card Logon", null);
 
   static Enrollment enrollment(String workflow, EnrollmentState state, Instant created) {
-    Enrollment e = Enrollment.create(workflow);
+    Enrollment e = Enrollment.create(Workflow.parse(workflow));
     e.state = state;
     e.created = created;
     e.library = MODULE;

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.tokenroll.agent.enroll.Enrollment;
 import io.tokenroll.agent.enroll.EnrollmentState;
 import io.tokenroll.agent.enroll.KeyPlan;
+import io.tokenroll.agent.enroll.ServerProtocol;
+import io.tokenroll.agent.enroll.Workflow;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -18,7 +20,7 @@ class FileJournalTest {
   @Test
   void store_thenFind_roundTripsAndIsPrivate() throws Exception {
     FileJournal j = new FileJournal(dir.resolve("enrollments"));
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
     e.template = "Smart Card Logon";
     e.state = EnrollmentState.NEED_KEYS;
     KeyPlan k = new KeyPlan();
@@ -38,7 +40,7 @@ class FileJournalTest {
   @Test
   void leftoverTmpFilesAndUnknownFields_areIgnored() throws Exception {
     FileJournal j = new FileJournal(dir);
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
     j.store(e);
     Files.writeString(dir.resolve("half-written.json.tmp"), "{\"id\": \"half");
     String json = Files.readString(dir.resolve(e.id + ".json"));
@@ -50,7 +52,7 @@ class FileJournalTest {
   @Test
   void theLogin_roundTrips_andAnOlderJournalsBasicUserBecomesALogin() throws Exception {
     FileJournal j = new FileJournal(dir);
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
     e.login = io.tokenroll.agent.login.ServerLogin.negotiate("/etc/krb5.keytab", "host/ws1@EXAMPLE.TEST", null, true);
     j.store(e);
     assertEquals(e.login, j.get(e.id).orElseThrow().login);
@@ -73,5 +75,25 @@ class FileJournalTest {
     assertTrue(j.list().unreadable().get(0).contains("broken.json"), j.list().unreadable().toString());
     var ex = assertThrows(java.io.IOException.class, () -> j.get("broken"));
     assertTrue(ex.getMessage().contains("broken.json"), ex.getMessage());
+  }
+
+  /** Workflow and protocol are typed in memory; on disk they keep the names every journal already holds. */
+  @Test
+  void workflowAndProtocol_keepTheirJournalNames_andAnUnknownOneIsNotRead() throws Exception {
+    FileJournal j = new FileJournal(dir);
+    Enrollment e = Enrollment.create(Workflow.UNBLOCK);
+    e.protocol = ServerProtocol.CERTSRV;
+    j.store(e);
+    String json = Files.readString(dir.resolve(e.id + ".json"));
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json);
+    assertEquals("Unblock", tree.get("workflow").asText());
+    assertEquals("certsrv", tree.get("protocol").asText());
+    Enrollment back = j.get(e.id).orElseThrow();
+    assertEquals(Workflow.UNBLOCK, back.workflow);
+    assertEquals(ServerProtocol.CERTSRV, back.protocol);
+    Files.writeString(dir.resolve(e.id + ".json"), json.replace("\"Unblock\"", "\"Reinstate\""));
+    var ex = assertThrows(java.io.IOException.class, () -> j.get(e.id));
+    assertTrue(ex.getMessage().contains(e.id), ex.getMessage());
+    assertTrue(j.list().unreadable().get(0).contains(e.id), j.list().unreadable().toString());
   }
 }

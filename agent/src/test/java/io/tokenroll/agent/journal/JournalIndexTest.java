@@ -17,7 +17,7 @@ class JournalIndexTest {
   Path dir;
 
   private static Enrollment enrollment(EnrollmentState state) {
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(io.tokenroll.agent.enroll.Workflow.ENROLL);
     e.template = "Smart Card Logon";
     e.state = state;
     return e;

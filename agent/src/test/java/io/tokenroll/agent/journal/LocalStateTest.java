@@ -74,7 +74,7 @@ class LocalStateTest {
   @Test
   void theClaimOfAFinishedEnrollment_leavesNoFile() throws Exception {
     FileJournal j = new FileJournal(tmp.resolve("enrollments"));
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(io.tokenroll.agent.enroll.Workflow.ENROLL);
     j.store(e);
     Path claims = tmp.resolve("enrollments").resolve("claims");
     try (EnrollmentClaim c = j.claim(e.id).orElseThrow()) {
@@ -95,7 +95,7 @@ class LocalStateTest {
   @Test
   void aDamagedJournalFile_isNamed_andTheOthersAreRead() throws Exception {
     FileJournal j = new FileJournal(tmp.resolve("enrollments"));
-    Enrollment e = Enrollment.create("Enroll");
+    Enrollment e = Enrollment.create(io.tokenroll.agent.enroll.Workflow.ENROLL);
     j.store(e);
     Path dir = tmp.resolve("enrollments");
     Files.writeString(dir.resolve("broken.json"), "{\"id\": \"x\", \"state\": ");
