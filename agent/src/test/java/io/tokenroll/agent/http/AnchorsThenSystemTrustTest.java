@@ -5,61 +5,28 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.math.BigInteger;
+import io.tokenroll.pkcs11.testing.TestCertificates;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Date;
 import java.util.List;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509TrustManager;
-import org.bouncycastle.asn1.x500.X500Name;
-import org.bouncycastle.asn1.x509.BasicConstraints;
-import org.bouncycastle.asn1.x509.Extension;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.Test;
 
 /** The extra anchors first, the JDK's store only when a chain does not lead to them — and the same answers. */
 class AnchorsThenSystemTrustTest {
-  private static final KeyPairGenerator EC;
-
-  static {
-    try {
-      EC = KeyPairGenerator.getInstance("EC");
-      EC.initialize(256);
-    } catch (java.security.GeneralSecurityException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
   private record Pki(X509Certificate ca, X509Certificate leaf) {
     static Pki make(String name) throws Exception {
-      KeyPair caKey = EC.generateKeyPair();
-      X509Certificate ca = certificate("CN=" + name + " CA", caKey, "CN=" + name + " CA", caKey.getPublic(), true);
-      return new Pki(ca, certificate("CN=" + name + " CA", caKey, "CN=127.0.0.1", EC.generateKeyPair().getPublic(),
-          false));
+      KeyPair caKey = TestCertificates.caKeyPair();
+      X509Certificate ca = TestCertificates.selfSigned(caKey, "CN=" + name + " CA");
+      return new Pki(ca, TestCertificates.issue(caKey, ca, TestCertificates.caKeyPair().getPublic(), "CN=127.0.0.1"));
     }
 
     X509Certificate[] chain() {
       return new X509Certificate[] {leaf, ca};
     }
-  }
-
-  private static X509Certificate certificate(String issuer, KeyPair signer, String subject,
-      java.security.PublicKey key, boolean isCa) throws Exception {
-    Instant now = Instant.now();
-    var b = new JcaX509v3CertificateBuilder(new X500Name(issuer), BigInteger.valueOf(now.toEpochMilli()),
-        Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(30))), new X500Name(subject),
-        key);
-    b.addExtension(Extension.basicConstraints, true, new BasicConstraints(isCa));
-    return new JcaX509CertificateConverter().getCertificate(
-        b.build(new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
   }
 
   private static X509Certificate aJdkAnchor() throws Exception {
