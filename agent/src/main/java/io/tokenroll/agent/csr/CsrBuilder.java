@@ -82,7 +82,7 @@ public final class CsrBuilder {
       if (!csr.isSignatureValid(verifiers)) {
         throw new TokenException("the token produced a CSR whose signature does not verify");
       }
-    } catch (OperatorCreationException | PKCSException e) {
+    } catch (OperatorCreationException | PKCSException | RuntimeOperatorException e) {
       throw new TokenException("cannot verify the CSR signature: " + e.getMessage(), null, e);
     }
   }

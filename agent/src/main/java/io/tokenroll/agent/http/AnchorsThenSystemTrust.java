@@ -74,7 +74,9 @@ final class AnchorsThenSystemTrust extends X509ExtendedTrustManager {
       try {
         check.on(system());
       } catch (CertificateException second) {
-        throw noPath(first) ? second : first;
+        CertificateException reported = noPath(first) ? second : first;
+        reported.addSuppressed(reported == first ? second : first);
+        throw reported;
       }
     }
   }

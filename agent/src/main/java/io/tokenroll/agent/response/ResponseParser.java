@@ -147,14 +147,15 @@ public final class ResponseParser {
     return certs;
   }
 
-  /** Every signer must verify with a certificate carried in the response; returns the (first) signer. */
-  /** The provider is chosen by {@link SignatureCheck}: the JDK's, but for RSASSA-PSS. */
-  private static JcaSimpleSignerInfoVerifierBuilder verifierFor(SignerInformation si) {
-    return SignatureCheck.byJdk(new org.bouncycastle.asn1.ASN1ObjectIdentifier(si.getEncryptionAlgOID()))
+  /** The provider is chosen by {@link SignatureCheck}, from the signer's algorithm and its certificate's key. */
+  private static JcaSimpleSignerInfoVerifierBuilder verifierFor(SignerInformation si, X509Certificate cert) {
+    return SignatureCheck.byJdk(new org.bouncycastle.asn1.ASN1ObjectIdentifier(si.getEncryptionAlgOID()),
+        org.bouncycastle.asn1.x509.SubjectPublicKeyInfo.getInstance(cert.getPublicKey().getEncoded()))
         ? new JcaSimpleSignerInfoVerifierBuilder()
         : new JcaSimpleSignerInfoVerifierBuilder().setProvider(SignatureCheck.bouncyCastle());
   }
 
+  /** Every signer must verify with a certificate carried in the response; returns the (first) signer. */
   private static X509Certificate verifySigner(CMSSignedData signed, List<X509Certificate> certs)
       throws InvalidResponseException {
     X509Certificate first = null;
@@ -162,10 +163,11 @@ public final class ResponseParser {
       X509Certificate cert = certs.stream().filter(c -> si.getSID().match(holder(c))).findFirst()
           .orElseThrow(() -> new InvalidResponseException("the response is signed by a certificate it does not carry"));
       try {
-        if (!si.verify(verifierFor(si).build(cert))) {
+        if (!si.verify(verifierFor(si, cert).build(cert))) {
           throw new InvalidResponseException("the response's signature does not verify");
         }
-      } catch (CMSException | org.bouncycastle.operator.OperatorCreationException e) {
+      } catch (CMSException | org.bouncycastle.operator.OperatorCreationException
+               | org.bouncycastle.operator.RuntimeOperatorException e) {
         throw new InvalidResponseException("the response's signature does not verify: " + e.getMessage());
       }
       if (first == null) {

@@ -69,4 +69,18 @@ class CsrVerifyTest {
       assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
     }
   }
+
+  /** Curves the JDK no longer has go to BouncyCastle: checked, not refused as unsupported — nor waved through. */
+  @Test
+  void aBrainpoolRequest_isCheckedByBouncyCastle() throws Exception {
+    KeyPairGenerator g = KeyPairGenerator.getInstance("EC", BC);
+    g.initialize(new ECGenParameterSpec("brainpoolP256r1"));
+    KeyPair key = g.generateKeyPair();
+    KeyPair other = g.generateKeyPair();
+    var ecdsa = new JcaContentSignerBuilder("SHA256withECDSA").setProvider(BC);
+    assertDoesNotThrow(() -> CsrBuilder.verify(csr(key, key.getPublic(), ecdsa)));
+    TokenException e = assertThrows(TokenException.class,
+        () -> CsrBuilder.verify(csr(other, key.getPublic(), ecdsa)));
+    assertTrue(e.getMessage().contains("does not verify"), e.getMessage());
+  }
 }
