@@ -76,7 +76,8 @@ class AgentE2eTest {
       Agent.Round third = later.runOnce();
       assertEquals(0, third.failures(), third.actions().toString());
       assertTrue(third.actions().get(0).contains("renewed → enrollment"), third.actions().toString());
-      Enrollment renewal = journal(s).stream().filter(e -> e.workflow == io.tokenroll.agent.enroll.Workflow.RENEW).findFirst().orElseThrow();
+      Enrollment renewal = journal(s).stream().filter(e -> e.workflow == io.tokenroll.agent.enroll.Workflow.RENEW)
+          .findFirst().orElseThrow();
       assertEquals(EnrollmentState.COMPLETED, renewal.state);
       var keys = s.objects(ObjectClass.PRIVATE_KEY);
       assertEquals(1, keys.size(), "the new key replaced the old");
@@ -121,7 +122,7 @@ class AgentE2eTest {
       Path cfg = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC", "");
       Cli run = s.cli("agent", "--config", cfg.toString(), "--once", "--log-format", "json");
       assertEquals(0, run.exitCode(), run.toString());
-      String id = journal(s).get(0).id;
+      String id = journal(s).get(0).id.value();
       var line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.err().lines()
           .filter(l -> l.contains("enrolled")).findFirst().orElseThrow());
       assertEquals(id, line.get("enrollment").asText());

@@ -76,8 +76,8 @@ class CrashE2eTest {
         .orElseThrow(() -> new AssertionError("the killed run left no journal entry"));
     assertFalse(killed.state.isFinal(), "killed before the end, at " + killed.state);
 
-    Cli resumed = stack.cli("resume", killed.id);
-    Enrollment after = journal().find(killed.id).orElseThrow();
+    Cli resumed = stack.cli("resume", killed.id.value());
+    Enrollment after = journal().get(killed.id).orElseThrow();
     assertEquals(expected, after.state, "resume ends " + expected + "\n" + resumed);
     if (after.state == EnrollmentState.COMPLETED) {
       assertEquals(0, resumed.exitCode(), resumed.toString());
@@ -99,8 +99,8 @@ class CrashE2eTest {
     ChildProcess.kill(child);
     Enrollment killed = journal().all().stream().filter(e -> !before.contains(e.id)).findFirst().orElseThrow();
     assertEquals(EnrollmentState.NEED_ABANDON, killed.state);
-    stack.cli("resume", killed.id);
-    assertEquals(EnrollmentState.ABANDONED, journal().find(killed.id).orElseThrow().state);
+    stack.cli("resume", killed.id.value());
+    assertEquals(EnrollmentState.ABANDONED, journal().get(killed.id).orElseThrow().state);
     assertNoOrphanKeys();
     assertServerRequestsSettled();
   }
@@ -125,10 +125,10 @@ class CrashE2eTest {
     killed.answer = answer.equals("NESTED")
         ? "[{\"isPkcs7\": true, \"Pkcs7\": \"" + Forge.b64(Forge.nestedSequences(5000)) + "\"}]" : answer;
     journal().store(killed);
-    Cli resumed = stack.cli("resume", killed.id);
+    Cli resumed = stack.cli("resume", killed.id.value());
     assertNotEquals(0, resumed.exitCode(), resumed.toString());
-    assertEquals(EnrollmentState.ABANDONED, journal().find(killed.id).orElseThrow().state, resumed.toString());
-    Cli again = stack.cli("resume", killed.id);
+    assertEquals(EnrollmentState.ABANDONED, journal().get(killed.id).orElseThrow().state, resumed.toString());
+    Cli again = stack.cli("resume", killed.id.value());
     assertTrue(again.toString().contains("already ABANDONED"), again.toString());
     assertNoOrphanKeys();
     assertServerRequestsSettled();
@@ -144,8 +144,8 @@ class CrashE2eTest {
     ChildProcess.kill(child);
     Enrollment killed = journal().all().stream().filter(e -> !before.contains(e.id)).findFirst().orElseThrow();
     stack.server.admin().approveRequest(killed.requestId);
-    Cli resumed = stack.cli("resume", killed.id);
-    assertEquals(EnrollmentState.COMPLETED, journal().find(killed.id).orElseThrow().state, resumed.toString());
+    Cli resumed = stack.cli("resume", killed.id.value());
+    assertEquals(EnrollmentState.COMPLETED, journal().get(killed.id).orElseThrow().state, resumed.toString());
     assertNoOrphanKeys();
     assertNoDuplicateCertificates();
     assertServerRequestsSettled();
@@ -167,7 +167,7 @@ class CrashE2eTest {
       ChildProcess.kill(child);
       FileJournal journal = new FileJournal(s.state.resolve("enrollments"));
       Enrollment renewal = journal.all().stream().filter(e -> !e.id.equals(firstId)).findFirst().orElseThrow();
-      Cli resumed = s.cli("resume", renewal.id);
+      Cli resumed = s.cli("resume", renewal.id.value());
       assertEquals(0, resumed.exitCode(), resumed.toString());
       List<TokenObject> keys = s.objects(ObjectClass.PRIVATE_KEY);
       assertEquals(1, keys.size(), "one signing key after the swap: " + keys);
@@ -183,7 +183,7 @@ class CrashE2eTest {
   }
 
   private Set<String> enrollmentIds() throws Exception {
-    return journal().all().stream().map(e -> e.id).collect(Collectors.toSet());
+    return journal().all().stream().map(e -> e.id.value()).collect(Collectors.toSet());
   }
 
   /** Every private key on the token belongs to a completed enrollment. */

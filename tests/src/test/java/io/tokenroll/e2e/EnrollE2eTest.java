@@ -143,7 +143,7 @@ class EnrollE2eTest {
     try (Stack s = new Stack("e2e-old-journal")) {
       String id = enrollmentId(s.enroll("Smart Card Logon with Approval"));
       var journal = new io.tokenroll.agent.journal.FileJournal(s.state.resolve("enrollments"));
-      var e = journal.get(id).orElseThrow();
+      var e = journal.get(new io.tokenroll.agent.enroll.EnrollmentId(id)).orElseThrow();
       e.server = e.server.replace("https://", "https://alice:0ldSecret@");
       journal.store(e);
       s.server.admin().approveRequest(e.requestId);
@@ -330,7 +330,8 @@ class EnrollE2eTest {
       s.server.faults().dropConnection("PUT", "/requests/[0-9a-f-]+$", 1);
       String id = enrollmentId(s.enroll("Smart Card Logon", "--retries", "1"));
       var journal = new io.tokenroll.agent.journal.FileJournal(s.state.resolve("enrollments"));
-      try (var held = journal.claim(id).orElseThrow()) { // this JVM runs it: a child process may not
+      // this JVM runs it: a child process may not
+      try (var held = journal.claim(new io.tokenroll.agent.enroll.EnrollmentId(id)).orElseThrow()) {
         Cli other = ChildProcess.run(java.util.Map.of(), List.of("resume", id, "--state-dir", s.state.toString()));
         assertEquals(ExitCodes.UNEXPECTED_STATE, other.exitCode(), other.toString());
         assertTrue(other.out().contains("being run by another tokenroll process"), other.out());

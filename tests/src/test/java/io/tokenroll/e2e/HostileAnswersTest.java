@@ -266,7 +266,7 @@ class HostileAnswersTest {
           assertTrue(said.contains(c.message()), run.toString());
           assertNotNull(e.stuck, "status shows the enrollment as stuck");
           s.server.faults().clear();
-          Cli resumed = s.cli("resume", e.id);
+          Cli resumed = s.cli("resume", e.id.value());
           assertEquals(0, resumed.exitCode(), "after the outage, resume completes\n" + resumed);
         }
       }

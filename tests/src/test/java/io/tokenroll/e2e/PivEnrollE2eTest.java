@@ -82,7 +82,7 @@ class PivEnrollE2eTest {
     }
 
     Enrollment journaled(String id) throws Exception {
-      return new FileJournal(state.resolve("enrollments")).get(id).orElseThrow();
+      return new FileJournal(state.resolve("enrollments")).find(id).orElseThrow();
     }
 
     /** The card's own record of itself: what a real card would never show, checked only where nothing else can. */
@@ -354,7 +354,7 @@ class PivEnrollE2eTest {
       if (template.policies().get("Enroll").approvalsNeeded() > 0) {
         Enrollment e = new FileJournal(c.state.resolve("enrollments")).all().get(0);
         stack.server.admin().approveRequest(e.requestId);
-        run = c.tokenroll("resume", e.id);
+        run = c.tokenroll("resume", e.id.value());
       }
       boolean denies = template.uuid().equals(io.tokenroll.cmserver.BuiltInTemplates.DENIED_BY_CA);
       long imported = template.certificates().stream()
@@ -406,8 +406,8 @@ class PivEnrollE2eTest {
       Enrollment killed = new FileJournal(c.state.resolve("enrollments")).all().get(0);
       assertFalse(killed.state.isFinal(), killed.state.toString());
 
-      Cli resumed = c.tokenroll("resume", killed.id);
-      assertEquals(expected, c.journaled(killed.id).state, resumed.toString());
+      Cli resumed = c.tokenroll("resume", killed.id.value());
+      assertEquals(expected, c.journaled(killed.id.value()).state, resumed.toString());
       String status = yubicoStatus();
       if (expected == io.tokenroll.agent.enroll.EnrollmentState.COMPLETED) {
         assertEquals(0, resumed.exitCode(), resumed.toString());

@@ -195,7 +195,7 @@ class ProvisionE2eTest {
       TestToken card = tokens("prov-ret", 1, pin).get(0);
       Cli first = Cli.run(provision(s, "Smart Card Logon EC", card.label(), "file:" + pin).toArray(String[]::new));
       assertEquals(0, first.exitCode(), first.toString());
-      String id = new FileJournal(s.state.resolve("enrollments")).all().get(0).id;
+      String id = new FileJournal(s.state.resolve("enrollments")).all().get(0).id.value();
       Cli retire = s.cli("retire", id);
       assertEquals(0, retire.exitCode(), retire.toString());
 

@@ -68,7 +68,7 @@ class ServerPinE2eTest {
           .map(l -> l.replaceAll(".*\"event\":\"([A-Z_]+)\".*", "$1")).toList();
       assertEquals(List.of("USER_PIN_CHANGED", "KEY_GENERATED", "KEY_ID_CHANGED", "CERTIFICATE_STORED"),
           events.stream().distinct().toList(), "in this order (CA certificates add CERTIFICATE_STORED lines)");
-      assertTrue(Files.readString(audit).contains(e.id), "each line names the enrollment");
+      assertTrue(Files.readString(audit).contains(e.id.value()), "each line names the enrollment");
       assertFalse(Files.readString(audit).contains(pin), "never the PIN");
       assertNotEquals(pin, Backends.readSecret(s.token.userPinFile()), "the old PIN is gone from the token");
     }
@@ -83,7 +83,7 @@ class ServerPinE2eTest {
       Enrollment e = journaled(s);
       assertEquals("server-proposed", e.pinSource);
       // renew logs in again: the only PIN it can have is the one it fetches from the server
-      Cli renew = s.cli("renew", e.id);
+      Cli renew = s.cli("renew", e.id.value());
       assertEquals(0, renew.exitCode(), renew.toString());
     }
   }
@@ -134,7 +134,8 @@ class ServerPinE2eTest {
       ChildProcess.kill(child);
       String pin = Files.readString(pinFile).strip();
       assertEquals(EnrollmentState.CHANGING_PIN, journaled(s).state);
-      Cli resume = ChildProcess.run(Map.of(), List.of("resume", journaled(s).id, "--state-dir", s.state.toString()));
+      Cli resume = ChildProcess.run(Map.of(), List.of("resume", journaled(s).id.value(), "--state-dir",
+          s.state.toString()));
       assertEquals(0, resume.exitCode(), resume.toString());
       String now = Files.readString(pinFile).strip();
       if (haltAt.endsWith(":done")) {

@@ -55,7 +55,7 @@ class TemplateMatrixE2eTest {
       if (template.policies().get("Enroll").approvalsNeeded() > 0) {
         Enrollment e = new FileJournal(s.state.resolve("enrollments")).all().get(0);
         s.server.admin().approveRequest(e.requestId);
-        run = s.cli("resume", e.id);
+        run = s.cli("resume", e.id.value());
       }
       if (!denies) {
         assertEquals(0, run.exitCode(), run.toString());

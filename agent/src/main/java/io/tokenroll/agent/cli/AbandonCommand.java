@@ -1,6 +1,7 @@
 package io.tokenroll.agent.cli;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentId;
 import io.tokenroll.agent.enroll.EnrollmentState;
 import io.tokenroll.agent.journal.FileJournal;
 import picocli.CommandLine.Command;
@@ -16,7 +17,7 @@ final class AbandonCommand extends EnrollmentCommand {
   @Override
   protected int run() throws Exception {
     FileJournal journal = state.journal();
-    String full = journal.find(id).orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT,
+    EnrollmentId full = journal.find(id).orElseThrow(() -> new CliException(ExitCodes.INVALID_INPUT,
         "no enrollment '" + id + "' in " + journal.directory())).id;
     Enrollment e;
     try (var claim = claim(journal, full)) { // not while another process runs it

@@ -77,7 +77,7 @@ abstract class EnrollmentCommand extends BaseCommand {
   }
 
   /** Claims the enrollment for this command (abandon), as a run does. */
-  protected EnrollmentClaim claim(FileJournal journal, String id) throws Exception {
+  protected EnrollmentClaim claim(FileJournal journal, io.tokenroll.agent.enroll.EnrollmentId id) throws Exception {
     try {
       return service(journal).claim(id);
     } catch (EnrollmentService.Conflict ex) {

@@ -24,10 +24,11 @@ final class EnrollmentViews {
   }
 
   static View of(Enrollment e) {
-    return new View(e.id, e.workflow.toString(), e.protocol.toString(), e.state.name(), e.template, e.tokenLabel,
-        e.requestId == null ? null : e.requestId.toString(), e.caRequestId,
+    return new View(e.id.value(), e.workflow.toString(), e.protocol.toString(), e.state.name(), e.template,
+        e.tokenLabel, e.requestId == null ? null : e.requestId.toString(), e.caRequestId,
         e.smartcardUuid == null ? null : e.smartcardUuid.toString(), e.serverStatus, waitingFor(e), e.stuck,
-        e.lastError, e.supersededBy, String.valueOf(e.created), String.valueOf(e.updated),
+        e.lastError, e.supersededBy == null ? null : e.supersededBy.value(), String.valueOf(e.created),
+        String.valueOf(e.updated),
         e.renewAfter == null ? null : e.renewAfter.toString(), e.keys.stream().map(EnrollmentViews::key).toList(),
         e.outcomes.stream().map(EnrollmentViews::item).toList());
   }

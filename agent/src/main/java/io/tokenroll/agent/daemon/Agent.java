@@ -1,6 +1,7 @@
 package io.tokenroll.agent.daemon;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentId;
 import io.tokenroll.agent.enroll.EnrollmentService;
 import io.tokenroll.agent.enroll.Step;
 import io.tokenroll.agent.enroll.TokenPlan;
@@ -41,17 +42,17 @@ public final class Agent {
   private final EnrollmentService service;
   private final Consumer<LogLine> log;
   /** The enrollment being run, so that progress lines from inside the run carry its id. */
-  private volatile String current;
+  private volatile EnrollmentId current;
   private final Clock clock;
-  private final Map<String, Instant> lookAgain = new HashMap<>();
+  private final Map<EnrollmentId, Instant> lookAgain = new HashMap<>();
   /** How often each enrollment, and each rule's token that failed to start one, has been polled: the doubling. */
-  private final Map<String, Integer> enrollmentPolls = new HashMap<>();
+  private final Map<EnrollmentId, Integer> enrollmentPolls = new HashMap<>();
   private final Map<String, Integer> startPolls = new HashMap<>();
   /** Per rule and token: no new enrollment or renewal before this (one that failed to start backs off). */
   private final Map<String, Instant> tokenBackoff = new HashMap<>();
   private final java.util.Set<String> reported = new java.util.HashSet<>();
   /** Enrollments without dates whose certificates the token does not hold: looked for once per process. */
-  private final java.util.Set<String> undatable = new java.util.HashSet<>();
+  private final java.util.Set<EnrollmentId> undatable = new java.util.HashSet<>();
   /** Rules and tokens whose PIN source the token refused: no new enrollment with it in this process. */
   private final java.util.Set<String> pinRefusedTokens = new java.util.HashSet<>();
   private volatile boolean stopping;
@@ -76,7 +77,8 @@ public final class Agent {
     this.clock = clock;
     this.service = new EnrollmentService(journal, stateDirectory, new EnrollmentService.Settings(
         new io.tokenroll.agent.http.RetryPolicy(config.retries(), Duration.ofSeconds(1), config.pollCeiling()),
-        Duration.ofSeconds(60), true), m -> log.accept(new LogLine(null, null, current, m)),
+        Duration.ofSeconds(60), true),
+        m -> log.accept(new LogLine(null, null, current == null ? null : current.value(), m)),
         EnrollmentService.Waiter.sleeping(clock));
   }
 
@@ -97,7 +99,7 @@ public final class Agent {
       return new Round(done, 1);
     }
     // only unfinished, journaled enrollments are scheduled: the rest would be waited for forever
-    java.util.Set<String> unfinished = new java.util.HashSet<>();
+    java.util.Set<EnrollmentId> unfinished = new java.util.HashSet<>();
     all.stream().filter(e -> !e.state.isFinal()).forEach(e -> unfinished.add(e.id));
     lookAgain.keySet().retainAll(unfinished);
     enrollmentPolls.keySet().retainAll(unfinished);
@@ -183,8 +185,8 @@ public final class Agent {
         return date(rule, token, u.current());
       }
       if (plan instanceof TokenPlan.Attention a) {
-        return reported.add(a.last().id) ? line(rule, token, a.last().id, "enrollment " + a.last().id + " ended "
-            + a.last().state + (a.last().lastError == null ? "" : " (" + a.last().lastError + ")")
+        return reported.add(a.last().id.value()) ? line(rule, token, a.last().id, "enrollment " + a.last().id
+            + " ended " + a.last().state + (a.last().lastError == null ? "" : " (" + a.last().lastError + ")")
             + "; not enrolling again by itself — see 'tokenroll status " + a.last().id + "'") : null;
       }
       boolean starts = plan instanceof TokenPlan.Enroll || plan instanceof TokenPlan.Renew;
@@ -272,8 +274,8 @@ public final class Agent {
         + (step.message() == null ? "" : " (" + step.message() + ")"));
   }
 
-  private static LogLine line(AgentConfig.Rule rule, TokenInfo token, String enrollment, String message) {
-    return new LogLine(rule.name(), token.label(), enrollment, message);
+  private static LogLine line(AgentConfig.Rule rule, TokenInfo token, EnrollmentId enrollment, String message) {
+    return new LogLine(rule.name(), token.label(), enrollment == null ? null : enrollment.value(), message);
   }
 
   /** Whether an enrollment's time has come: its journaled backoff, and the agent's own polling interval. */
@@ -298,7 +300,7 @@ public final class Agent {
   }
 
   /** The next polling interval for {@code key}: doubling from pollInterval to pollCeiling, with ±20% jitter. */
-  private Duration poll(Map<String, Integer> counts, String key) {
+  private <K> Duration poll(Map<K, Integer> counts, K key) {
     int n = counts.merge(key, 1, Integer::sum);
     long base = config.pollInterval().toMillis() << Math.min(n - 1, 20);
     long capped = Math.min(base, config.pollCeiling().toMillis());

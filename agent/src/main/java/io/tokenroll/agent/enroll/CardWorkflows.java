@@ -101,7 +101,7 @@ final class CardWorkflows {
   /** An enrollment and, through the renewals' links, every enrollment before it on the same card. */
   private List<Enrollment> chain(Enrollment last) throws IOException {
     List<Enrollment> chain = new java.util.ArrayList<>(List.of(last));
-    Set<String> seen = new HashSet<>(Set.of(last.id));
+    Set<EnrollmentId> seen = new HashSet<>(Set.of(last.id));
     for (Enrollment x = last; x.previous != null && seen.add(x.previous); ) {
       var earlier = journal.get(x.previous);
       if (earlier.isEmpty()) {

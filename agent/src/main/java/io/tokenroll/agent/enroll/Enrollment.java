@@ -12,7 +12,7 @@ import java.util.UUID;
  */
 public final class Enrollment {
   public int formatVersion = 1;
-  public String id;
+  public EnrollmentId id;
   public Workflow workflow = Workflow.ENROLL;
   public ServerProtocol protocol = ServerProtocol.MIM_CM;
   public EnrollmentState state = EnrollmentState.NEW;
@@ -68,7 +68,7 @@ public final class Enrollment {
   /** The card's administrator key is the server's diversified one (set once the change is made). */
   public boolean adminKeyDiversified;
   /** Renew / retire: the enrollment whose keys and certificates this one replaces or removes. */
-  public String previous;
+  public EnrollmentId previous;
 
   public List<KeyPlan> keys = new ArrayList<>();
   public List<String> csrs = new ArrayList<>();
@@ -83,7 +83,7 @@ public final class Enrollment {
   public List<String> usedCaIds = new ArrayList<>();
 
   /** Set on a completed enrollment when a later one retired or renewed it. */
-  public String supersededBy;
+  public EnrollmentId supersededBy;
 
   /** Why the enrollment cannot go on by itself (server unreachable after retries …), for status. */
   public String stuck;
@@ -202,8 +202,7 @@ public final class Enrollment {
 
   public static Enrollment create(Workflow workflow) {
     Enrollment e = new Enrollment();
-    e.id = Instant.now().toString().replaceAll("[-:]", "").replaceAll("\\..*", "") + "-"
-        + UUID.randomUUID().toString().substring(0, 8);
+    e.id = EnrollmentId.next();
     e.workflow = workflow;
     e.created = Instant.now();
     e.updated = e.created;

@@ -51,8 +51,8 @@ public final class EnrollmentContext implements AutoCloseable {
     // or the two would multiply (five tries of five tries).
     RetryPolicy once = RetryPolicy.NONE;
     // the enrollment id is the correlation id: in the request's comment, in this header, in the agent's log
-    this.cm = e.protocol == ServerProtocol.CERTSRV ? null : new MimCmClient(new HttpTransport(URI.create(e.server), tls,
-        credentials, once, timeout, MAX_ANSWER, java.util.Map.of("X-Correlation-ID", e.id)));
+    this.cm = e.protocol == ServerProtocol.CERTSRV ? null : new MimCmClient(new HttpTransport(URI.create(e.server),
+        tls, credentials, once, timeout, MAX_ANSWER, java.util.Map.of("X-Correlation-ID", e.id.value())));
     this.token = new ModuleTokenAccess(e, io.tokenroll.agent.journal.TokenLock.defaultDirectory(),
         cm == null ? null : ServerPins.keptBy(cm, e))
         .audited(io.tokenroll.agent.journal.AuditLog.besides(journal.directory()));

@@ -87,7 +87,7 @@ public final class EnrollmentService {
   }
 
   /** Claims the enrollment for this process, or says which process has it. */
-  public EnrollmentClaim claim(String id) throws IOException, Conflict {
+  public EnrollmentClaim claim(EnrollmentId id) throws IOException, Conflict {
     return journal.claim(id).orElseThrow(() -> new Conflict("enrollment " + id + " is being run by another "
         + "tokenroll process; see 'tokenroll status " + id + "' and try again once it is done"));
   }

@@ -29,7 +29,7 @@ final class InstalledObjects {
    */
   static List<String> caIdsOnlyUsedBy(Journal journal, List<Enrollment> chain) throws IOException {
     Set<String> mine = new HashSet<>();
-    Set<String> chainIds = new HashSet<>();
+    Set<EnrollmentId> chainIds = new HashSet<>();
     for (Enrollment x : chain) {
       mine.addAll(x.installedCaIds);
       chainIds.add(x.id);

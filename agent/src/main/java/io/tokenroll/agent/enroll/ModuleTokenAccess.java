@@ -44,7 +44,7 @@ public final class ModuleTokenAccess implements TokenAccess {
   }
 
   private TokenSession audited(TokenSession session) {
-    return audit == null ? session : new AuditedSession(session, audit, e.id);
+    return audit == null ? session : new AuditedSession(session, audit, e.id.value());
   }
 
   public Pkcs11Uri uri() {

@@ -32,7 +32,8 @@ public final class EnrollmentClaim implements AutoCloseable {
   }
 
   /** The claim on enrollment {@code id}, or empty when another run holds it. */
-  static Optional<EnrollmentClaim> tryClaim(Path journalDir, String id) throws IOException {
+  static Optional<EnrollmentClaim> tryClaim(Path journalDir, io.tokenroll.agent.enroll.EnrollmentId id)
+      throws IOException {
     Path dir = PrivateDirectory.ensure(journalDir.resolve("claims"));
     Path file = dir.resolve(id + ".lock");
     FileChannel ch = FileChannel.open(file, java.util.Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE),

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentId;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -48,24 +49,25 @@ public final class FileJournal implements Journal {
   }
 
   /** The right to run enrollment {@code id} in this process; empty while another run holds it. */
-  public Optional<EnrollmentClaim> claim(String id) throws IOException {
+  public Optional<EnrollmentClaim> claim(EnrollmentId id) throws IOException {
     return EnrollmentClaim.tryClaim(dir, id);
   }
 
   @Override
-  public Optional<Enrollment> get(String id) throws IOException {
+  public Optional<Enrollment> get(EnrollmentId id) throws IOException {
     Path exact = dir.resolve(id + ".json");
     return Files.isRegularFile(exact) ? Optional.of(read(exact)) : Optional.empty();
   }
 
   @Override
   public Optional<Enrollment> find(String idOrPrefix) throws IOException {
-    Optional<Enrollment> exact = get(idOrPrefix);
+    Optional<EnrollmentId> id = EnrollmentId.parse(idOrPrefix);
+    Optional<Enrollment> exact = id.isPresent() ? get(id.get()) : Optional.empty();
     if (exact.isPresent()) {
       return exact;
     }
-    List<Enrollment> matches = all().stream().filter(e -> e.id.startsWith(idOrPrefix)
-        || e.id.endsWith(idOrPrefix)).toList();
+    List<Enrollment> matches = all().stream().filter(e -> e.id.value().startsWith(idOrPrefix)
+        || e.id.value().endsWith(idOrPrefix)).toList();
     if (matches.size() > 1) {
       throw new IllegalArgumentException("'" + idOrPrefix + "' matches " + matches.size()
           + " enrollments; give more of the id");
@@ -136,13 +138,10 @@ public final class FileJournal implements Journal {
   }
 
   /**
-   * What makes a parsed entry unusable, or null: the id names files (so it must be a plain name), and nothing the
-   * code walks may be null. Found by fuzzing: {@code "keys": null} made 'status' fail on every entry after it.
+   * What makes a parsed entry unusable, or null: nothing the code walks may be null (the id, which names files,
+   * is a plain name by its type). Found by fuzzing: {@code "keys": null} made 'status' fail on every entry after it.
    */
   private static String shapeProblem(Enrollment e) {
-    if (!e.id.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,79}")) {
-      return "an id that is not a plain name";
-    }
     if (e.workflow == null || e.protocol == null) {
       return "no workflow or protocol";
     }

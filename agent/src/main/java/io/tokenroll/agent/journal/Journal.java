@@ -1,6 +1,7 @@
 package io.tokenroll.agent.journal;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentId;
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
@@ -13,7 +14,7 @@ public interface Journal {
   Optional<Enrollment> find(String idOrPrefix) throws IOException;
 
   /** By full id only: one file read, whatever the journal's size. */
-  Optional<Enrollment> get(String id) throws IOException;
+  Optional<Enrollment> get(EnrollmentId id) throws IOException;
 
   List<Enrollment> all() throws IOException;
 }

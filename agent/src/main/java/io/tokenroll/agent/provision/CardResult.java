@@ -10,7 +10,8 @@ import java.util.Map;
  *
  * @param steps milliseconds per enrollment state, in the order the steps ran (a state run twice adds up)
  */
-public record CardResult(String token, String serial, Outcome outcome, String reason, String enrollment,
+public record CardResult(String token, String serial, Outcome outcome, String reason,
+                         io.tokenroll.agent.enroll.EnrollmentId enrollment,
                          List<Certificate> certificates, long millis, Map<String, Long> steps) {
 
   /** How a card ended. */

@@ -1,6 +1,7 @@
 package io.tokenroll.agent.provision;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentId;
 import io.tokenroll.agent.enroll.EnrollmentService;
 import io.tokenroll.agent.enroll.EnrollmentState;
 import io.tokenroll.agent.enroll.Step;
@@ -72,7 +73,7 @@ public final class Provisioning {
   private final FileJournal journal;
   private final Clock clock;
   private final ProvisionListener listener;
-  private final Map<String, Card> byEnrollment = new ConcurrentHashMap<>();
+  private final Map<EnrollmentId, Card> byEnrollment = new ConcurrentHashMap<>();
   private final EnrollmentService service;
 
   /** One card while a worker has it: its step timings, filled by the worker's thread only. */

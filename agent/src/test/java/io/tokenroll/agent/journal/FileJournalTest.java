@@ -28,13 +28,13 @@ class FileJournalTest {
     k.provisionalId = "7472aa";
     e.keys.add(k);
     j.store(e);
-    Enrollment back = j.find(e.id).orElseThrow();
+    Enrollment back = j.get(e.id).orElseThrow();
     assertEquals(EnrollmentState.NEED_KEYS, back.state);
     assertEquals("7472aa", back.keys.get(0).provisionalId);
     assertEquals(e.created, back.created);
     assertEquals("rw-------", PosixFilePermissions.toString(
         Files.getPosixFilePermissions(dir.resolve("enrollments").resolve(e.id + ".json"))));
-    assertEquals(e.id, j.find(e.id.substring(0, 20)).orElseThrow().id, "a unique prefix finds it");
+    assertEquals(e.id, j.find(e.id.value().substring(0, 20)).orElseThrow().id, "a unique prefix finds it");
   }
 
   @Test
@@ -73,7 +73,7 @@ class FileJournalTest {
     Files.writeString(dir.resolve("broken.json"), "{not json");
     assertTrue(j.all().isEmpty(), "left out of the enrollments");
     assertTrue(j.list().unreadable().get(0).contains("broken.json"), j.list().unreadable().toString());
-    var ex = assertThrows(java.io.IOException.class, () -> j.get("broken"));
+    var ex = assertThrows(java.io.IOException.class, () -> j.get(new io.tokenroll.agent.enroll.EnrollmentId("broken")));
     assertTrue(ex.getMessage().contains("broken.json"), ex.getMessage());
   }
 
@@ -93,7 +93,22 @@ class FileJournalTest {
     assertEquals(ServerProtocol.CERTSRV, back.protocol);
     Files.writeString(dir.resolve(e.id + ".json"), json.replace("\"Unblock\"", "\"Reinstate\""));
     var ex = assertThrows(java.io.IOException.class, () -> j.get(e.id));
-    assertTrue(ex.getMessage().contains(e.id), ex.getMessage());
-    assertTrue(j.list().unreadable().get(0).contains(e.id), j.list().unreadable().toString());
+    assertTrue(ex.getMessage().contains(e.id.value()), ex.getMessage());
+    assertTrue(j.list().unreadable().get(0).contains(e.id.value()), j.list().unreadable().toString());
+  }
+
+  /** The id names files: one that is not a plain name is not read, and a user's text is never a path. */
+  @Test
+  void anIdThatIsAPath_isNotRead_andFindNeverResolvesAPath() throws Exception {
+    FileJournal j = new FileJournal(dir.resolve("enrollments"));
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
+    j.store(e);
+    Path file = dir.resolve("enrollments").resolve(e.id + ".json");
+    Files.writeString(file, Files.readString(file).replace(e.id.value(), "../../escaped"));
+    var ex = assertThrows(java.io.IOException.class, () -> j.get(e.id));
+    assertTrue(ex.getMessage().contains(file.getFileName().toString()), ex.getMessage());
+    Files.writeString(dir.resolve("outside.json"), "{}");
+    assertTrue(j.find("../outside").isEmpty(), "a path is a prefix to match, never a file to open");
+    assertThrows(IllegalArgumentException.class, () -> new io.tokenroll.agent.enroll.EnrollmentId("a/b"));
   }
 }
