@@ -3,6 +3,7 @@ package io.tokenroll.e2e;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.tokenroll.agent.enroll.Enrollment;
+import io.tokenroll.agent.enroll.EnrollmentId;
 import io.tokenroll.agent.enroll.EnrollmentState;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.pkcs11.CertificateCategory;
@@ -67,7 +68,7 @@ class CrashE2eTest {
   })
   void killed_thenResumed_completesOrAbandonsCleanly(String template, String point, EnrollmentState expected)
       throws Exception {
-    Set<String> before = enrollmentIds();
+    Set<EnrollmentId> before = enrollmentIds();
     Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", point), stack.enrollArgs(template));
     ChildProcess.awaitLine(child, "halted at " + point, 120);
     ChildProcess.kill(child);
@@ -90,7 +91,7 @@ class CrashE2eTest {
   /** Killed while giving up (the server refused the CSRs): resume finishes the clean-up. */
   @Test
   void killedWhileAbandoning_thenResumed_isAbandonedCleanly() throws Exception {
-    Set<String> before = enrollmentIds();
+    Set<EnrollmentId> before = enrollmentIds();
     stack.server.faults().replaceResponse("POST", "/certificatedata$", 1, 403, "application/json",
         "{\"Message\":\"not for you\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
     Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", "NEED_ABANDON"),
@@ -116,7 +117,7 @@ class CrashE2eTest {
       "not items|[\"a\", 1, null]"})
   void aJournaledAnswerThatCannotBeRead_isAbandonedOnResume_notRetriedForever(String name, String answer)
       throws Exception {
-    Set<String> before = enrollmentIds();
+    Set<EnrollmentId> before = enrollmentIds();
     Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", "NEED_INSTALL"),
         stack.enrollArgs("Smart Card Logon"));
     ChildProcess.awaitLine(child, "halted at NEED_INSTALL", 120);
@@ -137,7 +138,7 @@ class CrashE2eTest {
   /** Killed while parked for approval: once approved, resume completes it. */
   @Test
   void killedWhilePendingApproval_thenApproved_resumeCompletes() throws Exception {
-    Set<String> before = enrollmentIds();
+    Set<EnrollmentId> before = enrollmentIds();
     Process child = ChildProcess.start(Map.of("TOKENROLL_DEBUG_HALT", "PENDING_APPROVAL"),
         stack.enrollArgs("Smart Card Logon with Approval"));
     ChildProcess.awaitLine(child, "halted at PENDING_APPROVAL", 120);
@@ -166,7 +167,7 @@ class CrashE2eTest {
       ChildProcess.awaitLine(child, "halted at " + point, 120);
       ChildProcess.kill(child);
       FileJournal journal = new FileJournal(s.state.resolve("enrollments"));
-      Enrollment renewal = journal.all().stream().filter(e -> !e.id.equals(firstId)).findFirst().orElseThrow();
+      Enrollment renewal = journal.all().stream().filter(e -> !e.id.value().equals(firstId)).findFirst().orElseThrow();
       Cli resumed = s.cli("resume", renewal.id.value());
       assertEquals(0, resumed.exitCode(), resumed.toString());
       List<TokenObject> keys = s.objects(ObjectClass.PRIVATE_KEY);
@@ -182,8 +183,8 @@ class CrashE2eTest {
     return new FileJournal(stack.state.resolve("enrollments"));
   }
 
-  private Set<String> enrollmentIds() throws Exception {
-    return journal().all().stream().map(e -> e.id.value()).collect(Collectors.toSet());
+  private Set<EnrollmentId> enrollmentIds() throws Exception {
+    return journal().all().stream().map(e -> e.id).collect(Collectors.toSet());
   }
 
   /** Every private key on the token belongs to a completed enrollment. */
