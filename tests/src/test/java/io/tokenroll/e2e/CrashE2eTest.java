@@ -62,6 +62,7 @@ class CrashE2eTest {
       "Smart Card Logon, INSTALLING, COMPLETED",
       "Smart Card Logon, INSTALLING:done, COMPLETED",
       "Smart Card Logon, NEED_COMPLETE, COMPLETED",
+      "Smart Card Logon, NEED_COMPLETE:done, COMPLETED",
       "Smart Card with Key Recovery, NEED_INSTALL, COMPLETED",
       "Smart Card with Key Recovery, INSTALLING:done, COMPLETED",
       "Denied by CA, INSTALLING, COMPLETED",

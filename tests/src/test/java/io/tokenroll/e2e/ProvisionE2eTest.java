@@ -154,7 +154,7 @@ class ProvisionE2eTest {
       JsonNode pin = results.get(wrongPin.label());
       assertEquals("FAILED", pin.get("outcome").asText(), pin.toString());
       assertTrue(pin.get("reason").asText().toLowerCase().contains("pin"), pin.toString());
-      assertTrue(pin.get("enrollment").isNull(), "refused before the server heard of it: nothing journaled");
+      assertFalse(pin.get("enrollment").isNull(), "journaled, with the refusal: a rerun must not try that PIN again");
       assertEquals("SKIPPED", results.get(enrolled.label()).get("outcome").asText());
 
       List<JsonNode> refused = new ArrayList<>();
@@ -178,12 +178,54 @@ class ProvisionE2eTest {
             "the skipped card was not touched");
       }
 
-      // the right PIN given, a second run finishes what the first could not, and skips what is done
-      Files.writeString(wrongPin.userPinFile(), Files.readString(s.dir.resolve("right.pin")));
-      Cli again = Cli.run(provision(s, "Smart Card Logon EC", wrongPin.label(), "file:" + pins + "/{label}.pin")
+      // the same source again is not tried (a card has few tries); the right PIN from another source goes on
+      Cli same = Cli.run(provision(s, "Smart Card Logon EC", wrongPin.label(), "file:" + pins + "/{label}.pin")
+          .toArray(String[]::new));
+      assertEquals(ExitCodes.FAILED, same.exitCode(), same.toString());
+      assertTrue(same.out().contains("refused") || same.err().contains("refused"), same.toString());
+      Path fixed = Files.createDirectories(s.dir.resolve("fixed"));
+      Files.writeString(fixed.resolve(wrongPin.label() + ".pin"), Files.readString(s.dir.resolve("right.pin")));
+      Cli again = Cli.run(provision(s, "Smart Card Logon EC", wrongPin.label(), "file:" + fixed + "/{label}.pin")
           .toArray(String[]::new));
       assertEquals(0, again.exitCode(), again.toString());
       assertTrue(again.out().contains("ENROLLED") && again.out().contains("TOKEN"), again.out());
+    }
+  }
+
+  /** Two runs at once on the same cards (two operators, one state directory): each card is enrolled once. */
+  @Test
+  void twoRunsAtOnce_enrollEachCardOnce() throws Exception {
+    try (Stack s = stack.fresh("provision-twice")) {
+      Path pin = Backends.pinFile(s.dir, "fleet.pin", 6);
+      List<TestToken> cards = tokens("prov-twice", 6, pin);
+      List<Path> reports = List.of(s.dir.resolve("a.json"), s.dir.resolve("b.json"));
+      java.util.concurrent.ExecutorService both = java.util.concurrent.Executors.newFixedThreadPool(2);
+      List<java.util.concurrent.Future<Cli>> runs = new ArrayList<>();
+      for (Path report : reports) {
+        List<String> args = provision(s, "Smart Card Logon EC", "prov-twice-*", "file:" + pin);
+        args.addAll(List.of("--parallel", "3", "--report", report.toString()));
+        runs.add(both.submit(() -> ChildProcess.run(Map.of(), args)));
+      }
+      List<Cli> done = new ArrayList<>();
+      for (var run : runs) {
+        done.add(run.get());
+      }
+      both.shutdown();
+      Map<String, Integer> enrolled = new HashMap<>();
+      for (Path report : reports) {
+        JSON.readTree(report.toFile()).forEach(r -> {
+          if (r.get("outcome").asText().equals("ENROLLED")) {
+            enrolled.merge(r.get("token").asText(), 1, Integer::sum);
+          }
+        });
+      }
+      for (TestToken t : cards) {
+        assertEquals(1, enrolled.getOrDefault(t.label(), 0), t.label() + " by exactly one run: " + done);
+        try (TokenSession session = t.open()) {
+          assertEquals(1, session.find(new ObjectQuery(ObjectClass.PRIVATE_KEY, null, null)).size(),
+              t.label() + ": one key");
+        }
+      }
     }
   }
 

@@ -246,7 +246,18 @@ final class MimCmProtocol implements Protocol {
   }
 
   private Step complete(Enrollment e) throws IOException, ServerException {
-    CmRequest r = cm.updateStatus(e.requestId, "Completed");
+    CmRequest r;
+    try {
+      r = cm.updateStatus(e.requestId, "Completed");
+    } catch (ServerException refused) {
+      // killed after the server completed it and before the journal said so: the request is done, not failed
+      CmRequest now = cm.request(e.requestId);
+      if (now.status() != RequestStatus.COMPLETED) {
+        throw refused;
+      }
+      r = now;
+    }
+    CrashPoints.effectDone(EnrollmentState.NEED_COMPLETE);
     e.serverStatus = r == null || r.status() == null ? "Completed" : r.status().wireName();
     states.persist(e, EnrollmentState.COMPLETED);
     return new Step(e, Step.Wake.DONE, null);

@@ -8,10 +8,13 @@ import io.tokenroll.agent.enroll.Step;
 import io.tokenroll.agent.enroll.TokenPlan;
 import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
+import io.tokenroll.agent.journal.JournalIndex;
+import io.tokenroll.agent.journal.TokenLock;
 import io.tokenroll.pkcs11.Pkcs11Uri;
 import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenInfo;
 import io.tokenroll.pkcs11.TokenModule;
+import io.tokenroll.pkcs11.TokenRef;
 import io.tokenroll.pkcs11.TokenSession;
 import io.tokenroll.pkcs11.pin.PinSource;
 import java.io.IOException;
@@ -127,7 +130,7 @@ public final class Provisioning {
       if (cards.isEmpty()) {
         return blanksFailed;
       }
-      List<Enrollment> journaled = journal.all();
+      JournalIndex journaled = new JournalIndex(journal);
       AtomicInteger worker = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
         Thread t = new Thread(r, "provision-" + worker.incrementAndGet());
@@ -169,15 +172,19 @@ public final class Provisioning {
     return Math.min(MAX_PARALLEL, 2 * Runtime.getRuntime().availableProcessors());
   }
 
-  private CardResult provision(Request request, Enrollment template, TokenInfo token, List<Enrollment> journaled) {
+  private CardResult provision(Request request, Enrollment template, TokenInfo token, JournalIndex journaled) {
     long started = System.nanoTime();
     listener.started(token);
     Map<String, Long> steps = new LinkedHashMap<>();
     Enrollment e = null;
     CardResult result;
-    try {
-      TokenPlan next = TokenPlan.of(request.target(), token, journaled, clock.instant());
-      boolean resume = false;
+    boolean resume = false;
+    // What the card gets is decided, and a new enrollment journaled, under the card's lock on a fresh look at the
+    // journal: another provision (or agent) deciding the same card then sees this one's enrollment, never enrolls
+    // the card a second time (found by a hostile probe: two runs on one stack enrolled most cards twice).
+    try (TokenLock deciding = TokenLock.acquire(TokenLock.defaultDirectory(),
+        TokenRef.of(request.target().module(), request.moduleArgs(), token))) {
+      TokenPlan next = TokenPlan.of(request.target(), token, journaled.enrollments(), clock.instant());
       String pins = pinSource(request.pinSource(), token);
       if (next instanceof TokenPlan.Resume r) {
         e = journal.get(r.enrollment().id).orElse(r.enrollment());
@@ -211,20 +218,29 @@ public final class Provisioning {
         e.recordToken(request.target().module(), request.moduleArgs(), token, pins);
         e.serverPinOutput = serverPin(request, token);
       }
+      if (!resume) {
+        journal.store(e);
+      }
+    } catch (Exception ex) {
+      return done(failed(token, e, ex, started, steps));
+    }
+    try {
       byEnrollment.put(e.id, new Card(token, steps));
       Step step = service.run(e, resume);
       result = result(token, e, step, started, steps);
     } catch (Exception ex) { // one card's failure is its result; the others go on
-      String kept = e != null && journaled(e) ? " (enrollment " + e.id + " is kept: 'tokenroll resume " + e.id
-          + "')" : "";
-      result = new CardResult(token.label(), token.serial(), CardResult.Outcome.FAILED, ex.getMessage() + kept,
-          e == null || kept.isEmpty() ? null : e.id, List.of(), millis(started), steps);
+      result = failed(token, e, ex, started, steps);
     } finally {
-      if (e != null) {
-        byEnrollment.remove(e.id);
-      }
+      byEnrollment.remove(e.id);
     }
     return done(result);
+  }
+
+  private CardResult failed(TokenInfo token, Enrollment e, Exception ex, long started, Map<String, Long> steps) {
+    String kept = e != null && journaled(e) ? " (enrollment " + e.id + " is kept: 'tokenroll resume " + e.id
+        + "')" : "";
+    return new CardResult(token.label(), token.serial(), CardResult.Outcome.FAILED, ex.getMessage() + kept,
+        e == null || kept.isEmpty() ? null : e.id, List.of(), millis(started), steps);
   }
 
   private CardResult done(CardResult result) {
@@ -249,8 +265,8 @@ public final class Provisioning {
     if (step.wake() == Step.Wake.DONE && e.state == EnrollmentState.COMPLETED) {
       outcome = CardResult.Outcome.ENROLLED;
       reason = null;
-    } else if (step.wake() == Step.Wake.PARKED && journaled(e)) {
-      outcome = CardResult.Outcome.WAITING;
+    } else if (step.wake() == Step.Wake.PARKED && journaled(e) && !e.pinRefused) {
+      outcome = CardResult.Outcome.WAITING; // a refused PIN is a failure: a person must give the right one
     } else {
       outcome = CardResult.Outcome.FAILED;
       reason = (reason == null ? "ended " + e.state : reason) + (e.lastError == null || reason != null
