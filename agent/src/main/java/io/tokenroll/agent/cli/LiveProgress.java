@@ -87,7 +87,7 @@ final class LiveProgress implements ProvisionListener, AutoCloseable {
 
   @Override
   public synchronized void started(TokenInfo token) {
-    running.put(key(token.label(), token.serial()), new Line(token.label()));
+    running.put(key(token.label(), token.serial()), new Line(SafeText.field(token.label())));
   }
 
   @Override
@@ -110,7 +110,7 @@ final class LiveProgress implements ProvisionListener, AutoCloseable {
   /** Prints a line for good above the live area (which is cleared, then drawn again below it). */
   private void above(String line) {
     display.update(List.of(), 0);
-    terminal.writer().println(SafeText.clean(line));
+    terminal.writer().println(SafeText.field(line));
     terminal.writer().flush();
     display.reset();
     draw();

@@ -33,7 +33,7 @@ public final class Output {
     public Table row(Object... cells) {
       String[] r = new String[cells.length];
       for (int i = 0; i < cells.length; i++) {
-        r[i] = cells[i] == null ? "-" : cells[i].toString();
+        r[i] = cells[i] == null ? "-" : SafeText.field(cells[i].toString()); // one line, aligned
       }
       rows.add(r);
       return this;

@@ -17,7 +17,7 @@ final class PlainProgress implements ProvisionListener {
   }
 
   private synchronized void line(String text) {
-    err.println(SafeText.clean(text));
+    err.println(SafeText.field(text)); // one event, one line: a label cannot add another
     err.flush();
   }
 

@@ -18,13 +18,25 @@ final class SafeText {
   }
 
   static String clean(String s) {
+    return clean(s, false);
+  }
+
+  /**
+   * Text for one line of output — a table's cell, a progress line, a token's label: as {@link #clean}, and line
+   * breaks and tabs made visible too, so that a label cannot end a line and print a forged one after it.
+   */
+  static String field(String s) {
+    return clean(s, true);
+  }
+
+  private static String clean(String s, boolean oneLine) {
     if (s == null) {
       return null;
     }
     StringBuilder out = null;
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
-      if (unsafe(c)) {
+      if (unsafe(c) || oneLine && (c == '\n' || c == '\t')) {
         if (out == null) {
           out = new StringBuilder(s.length() + 16).append(s, 0, i);
         }

@@ -2,6 +2,7 @@ package io.tokenroll.agent.cli;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.PrintWriter;
 import java.io.StringWriter;
 import org.junit.jupiter.api.Test;
 
@@ -41,5 +42,21 @@ class SafeTextTest {
     String json = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(java.util.Map.of("e", text));
     String printed = SafeText.clean(json);
     assertEquals(text, new com.fasterxml.jackson.databind.ObjectMapper().readTree(printed).get("e").asText());
+  }
+
+  /** A label with a line break would end a progress line or a table row and print a forged one after it. */
+  @Test
+  void aOneLineField_showsLineBreaksAndTabs_andTablesAndProgressKeepOneLineEach() {
+    String label = "z\n[9/9] boss-01: ENROLLED in 5 ms\tx";
+    assertEquals("z\\u000a[9/9] boss-01: ENROLLED in 5 ms\\u0009x", SafeText.field(label));
+    StringWriter table = new StringWriter();
+    new Output.Table("TOKEN", "RESULT").row(label, "FAILED").row("desk-01", "ENROLLED").print(new PrintWriter(table));
+    assertEquals(3, table.toString().lines().count(), table.toString());
+    StringWriter err = new StringWriter();
+    PlainProgress progress = new PlainProgress(new PrintWriter(err));
+    progress.started(new io.tokenroll.pkcs11.TokenInfo(1, "slot", label, "0001", "maker", "model",
+        java.util.Set.of(), null, null, java.util.List.of()));
+    assertEquals(1, err.toString().lines().count(), err.toString());
+    assertTrue(err.toString().contains("\\u000a[9/9]"), err.toString());
   }
 }
