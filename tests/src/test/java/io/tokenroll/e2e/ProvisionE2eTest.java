@@ -303,6 +303,12 @@ class ProvisionE2eTest {
       Cli password = Cli.run(pw.toArray(String[]::new));
       assertEquals(ExitCodes.INVALID_INPUT, password.exitCode(), password.toString());
       assertTrue(password.err().contains("--password-source prompt would ask once for every card"), password.err());
+      // a report that could not be written at the end would have lost the run's results: refused at the start
+      List<String> nowhere = provision(s, "Smart Card Logon EC", "nothing-*", "file:" + s.password);
+      nowhere.addAll(List.of("--report", s.dir.resolve("missing").resolve("report.json").toString()));
+      Cli report = Cli.run(nowhere.toArray(String[]::new));
+      assertEquals(ExitCodes.INVALID_INPUT, report.exitCode(), report.toString());
+      assertTrue(report.err().contains("does not exist"), report.err());
     }
   }
 

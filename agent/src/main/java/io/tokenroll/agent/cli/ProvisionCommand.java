@@ -131,9 +131,8 @@ final class ProvisionCommand extends EnrollmentCommand {
     if (parallel < 0) {
       throw new CliException(ExitCodes.INVALID_INPUT, "--parallel must be at least 1 (or 0: chosen for you)");
     }
-    if (report != null && java.nio.file.Files.exists(report, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new CliException(ExitCodes.INVALID_INPUT, "--report " + report + " already exists; a report is "
-          + "written only to a new file");
+    if (report != null) {
+      checkReport();
     }
     Enrollment checked = Enrollment.create(Workflow.ENROLL); // the server options, checked before any card is touched
     server.applyTo(checked);
@@ -170,11 +169,6 @@ final class ProvisionCommand extends EnrollmentCommand {
         live.close();
       }
     }
-    if (report != null) {
-      Path file = report.toAbsolutePath();
-      PrivateFiles.replace(file, file.resolveSibling("." + file.getFileName() + ".tmp"),
-          Output.json(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-    }
     if (json()) {
       printJson(results);
     } else {
@@ -188,6 +182,7 @@ final class ProvisionCommand extends EnrollmentCommand {
       }
       table.print(out());
     }
+    boolean reported = report == null || writeReport(results); // after printing: a failed write loses nothing
     Map<CardResult.Outcome, Long> counts = results.stream().collect(Collectors.groupingBy(CardResult::outcome,
         () -> new EnumMap<>(CardResult.Outcome.class), Collectors.counting()));
     long failed = counts.getOrDefault(CardResult.Outcome.FAILED, 0L);
@@ -195,7 +190,38 @@ final class ProvisionCommand extends EnrollmentCommand {
     note(results.size() + " token(s): " + counts.getOrDefault(CardResult.Outcome.ENROLLED, 0L) + " enrolled, "
         + counts.getOrDefault(CardResult.Outcome.SKIPPED, 0L) + " skipped, " + waiting + " waiting, " + failed
         + " failed");
-    return failed > 0 ? ExitCodes.FAILED : waiting > 0 ? ExitCodes.UNEXPECTED_STATE : ExitCodes.OK;
+    return failed > 0 || !reported ? ExitCodes.FAILED : waiting > 0 ? ExitCodes.UNEXPECTED_STATE : ExitCodes.OK;
+  }
+
+  /** Before any card: a report goes to a new file, in a directory that is there. */
+  private void checkReport() {
+    if (report.getFileName() == null || report.toString().isBlank()) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--report needs a file name");
+    }
+    if (java.nio.file.Files.exists(report, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--report " + report + " already exists; a report is "
+          + "written only to a new file");
+    }
+    Path parent = report.toAbsolutePath().getParent();
+    if (parent == null || !java.nio.file.Files.isDirectory(parent)) {
+      throw new CliException(ExitCodes.INVALID_INPUT, "--report: the directory " + parent + " does not exist");
+    }
+  }
+
+  /** Writes the report to its new file; false, said on stderr, when it cannot (the results are printed above). */
+  private boolean writeReport(List<CardResult> results) {
+    Path file = report.toAbsolutePath();
+    try {
+      PrivateFiles.createNew(file, file.resolveSibling("." + file.getFileName() + ".tmp"),
+          Output.json(results).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return true;
+    } catch (java.nio.file.FileAlreadyExistsException e) {
+      note("--report " + file + " was made by someone else during the run; it is left as it is, and the report "
+          + "is only what is printed above");
+    } catch (java.io.IOException e) {
+      note("cannot write --report " + file + ": " + e + "; the report is only what is printed above");
+    }
+    return false;
   }
 
   /** A prompt would ask once for every card: provisioning takes its secrets from files or the environment. */

@@ -22,6 +22,19 @@ public final class PrivateFiles {
    * directory forced so the rename survives a power cut. A reader sees the old content or the new, never a part.
    */
   public static void replace(Path target, Path tmp, byte[] bytes) throws IOException {
+    write(target, tmp, bytes, true);
+  }
+
+  /**
+   * As {@link #replace}, but only when {@code target} does not exist: the whole file appears under its name at once
+   * (a hard link, which the file system refuses where a name is taken), or a FileAlreadyExistsException — never
+   * over another's file, even one made a moment before.
+   */
+  public static void createNew(Path target, Path tmp, byte[] bytes) throws IOException {
+    write(target, tmp, bytes, false);
+  }
+
+  private static void write(Path target, Path tmp, byte[] bytes, boolean replace) throws IOException {
     Files.deleteIfExists(tmp); // a link there goes, not what it points to
     try {
       try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
@@ -33,7 +46,11 @@ public final class PrivateFiles {
         }
         ch.force(true);
       }
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      if (replace) {
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      } else {
+        Files.createLink(target, tmp);
+      }
       try (FileChannel d = FileChannel.open(target.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
         d.force(true);
       }
