@@ -12,7 +12,8 @@ public final class ModuleOptions {
   public static final Path DEFAULT_MODULE = Path.of("/usr/lib/softhsm/libsofthsm2.so");
 
   @Option(names = {"-m", "--module"}, paramLabel = "<library>",
-      description = "PKCS#11 library (default: $TOKENROLL_MODULE, else ${DEFAULT-VALUE}).")
+      description = "PKCS#11 library, or piv for the PIV cards in the PC/SC readers (default: $TOKENROLL_MODULE, "
+          + "else SoftHSM2's, /usr/lib/softhsm/libsofthsm2.so).")
   Path module;
 
   @Option(names = "--module-args", paramLabel = "<string>",

@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
     description = {
         "  tokenroll provision --server https://cm.example.com/ --template \"Smart Card Logon\" \\",
         "      --module /usr/lib/x86_64-linux-gnu/opensc-pkcs11.so --tokens 'desk-*' \\",
-        "      --pin-source 'file:/secure/pins/{serial}.pin' --user helpdesk --password-source prompt",
+        "      --pin-source 'file:/secure/pins/{serial}.pin' --user helpdesk --password-source file:/run/secrets/cm",
         "",
         "Every initialised token of the module that --tokens matches runs the same journaled enrollment as",
         "'tokenroll enroll', several at once. A token whose journal shows an unfinished enrollment for the",

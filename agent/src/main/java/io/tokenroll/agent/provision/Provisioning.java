@@ -107,15 +107,20 @@ public final class Provisioning {
       List<TokenInfo> present = module.tokens();
       List<TokenInfo> cards = new ArrayList<>(present.stream()
           .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && request.tokens().matches(t)).toList());
-      List<CardResult> blanksFailed = List.of();
+      List<CardResult> notStarted = new ArrayList<>();
       if (request.init() != null) {
         BlankTokens.Result blanks = BlankTokens.initialise(module, present, request.init(), request.pinSource());
         cards.addAll(blanks.initialised());
-        blanksFailed = blanks.failures();
+        notStarted.addAll(blanks.failures());
       }
-      if (cards.isEmpty() && blanksFailed.isEmpty()) {
+      if (cards.isEmpty() && notStarted.isEmpty()) {
         throw new IllegalArgumentException("no initialised token of " + request.target().module() + " matches "
             + "--tokens" + (request.init() == null ? "" : ", and none is blank") + "; 'tokenroll tokens' lists them");
+      }
+      // a listed card that is not there is said in the report, not dropped without a word
+      for (String missing : request.tokens().unmatched(present)) {
+        notStarted.add(new CardResult(missing, null, CardResult.Outcome.FAILED, "no token present is '" + missing
+            + "' (--tokens); 'tokenroll tokens' lists them", null, List.of(), 0, Map.of()));
       }
       int parallel = cards.isEmpty() ? 0 : Math.min(cards.size(), request.parallel() > 0
           ? Math.min(request.parallel(), MAX_PARALLEL) : defaultParallel(module, cards.get(0)));
@@ -125,10 +130,10 @@ public final class Provisioning {
       if (!cards.isEmpty()) {
         service.resolveTemplate(template);
       }
-      listener.planned(cards.size() + blanksFailed.size(), parallel);
-      blanksFailed.forEach(listener::finished);
+      listener.planned(cards.size() + notStarted.size(), parallel);
+      notStarted.forEach(listener::finished);
       if (cards.isEmpty()) {
-        return blanksFailed;
+        return notStarted;
       }
       JournalIndex journaled = new JournalIndex(journal);
       AtomicInteger worker = new AtomicInteger();
@@ -142,7 +147,7 @@ public final class Provisioning {
         for (TokenInfo card : cards) {
           running.add(pool.submit(() -> provision(request, template, card, journaled)));
         }
-        List<CardResult> results = new ArrayList<>(blanksFailed);
+        List<CardResult> results = new ArrayList<>(notStarted);
         for (Future<CardResult> f : running) {
           try {
             results.add(f.get());

@@ -13,6 +13,11 @@ public sealed interface TokenSelector {
   // the selectors are made from --tokens (parse) and --readers (readers)
   boolean matches(TokenInfo token);
 
+  /** What this selection names that none of {@code present} is: a listed label or serial, a reader. */
+  default List<String> unmatched(List<TokenInfo> present) {
+    return List.of();
+  }
+
   record All() implements TokenSelector {
     @Override
     public boolean matches(TokenInfo token) {
@@ -32,6 +37,12 @@ public sealed interface TokenSelector {
     public boolean matches(TokenInfo token) {
       return labelsOrSerials.contains(token.label()) || labelsOrSerials.contains(token.serial());
     }
+
+    @Override
+    public List<String> unmatched(List<TokenInfo> present) {
+      return labelsOrSerials.stream().filter(x -> present.stream()
+          .noneMatch(t -> x.equals(t.label()) || x.equals(t.serial()))).sorted().toList();
+    }
   }
 
   /** The cards in these PC/SC readers (a PIV card's slot description is its reader's name). */
@@ -47,6 +58,12 @@ public sealed interface TokenSelector {
     @Override
     public boolean matches(TokenInfo token) {
       return first.matches(token) && second.matches(token);
+    }
+
+    @Override
+    public List<String> unmatched(List<TokenInfo> present) {
+      return java.util.stream.Stream.concat(first.unmatched(present).stream(), second.unmatched(present).stream())
+          .toList();
     }
   }
 

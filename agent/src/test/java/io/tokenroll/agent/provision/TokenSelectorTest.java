@@ -41,4 +41,13 @@ class TokenSelectorTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> TokenSelector.parse("a,,b"));
     assertTrue(e.getMessage().contains("empty"), e.getMessage());
   }
+
+  /** A typo in a list is said, not dropped: what names no present token, by label or serial. */
+  @Test
+  void aListedNameNoTokenHas_isUnmatched_andPatternsNeverAre() {
+    var present = java.util.List.of(token("desk-01", "0a"), token("desk-02", "0b"));
+    assertEquals(java.util.List.of("nope"), TokenSelector.parse("nope,desk-01,0b").unmatched(present));
+    assertEquals(java.util.List.of(), TokenSelector.parse("desk-*").unmatched(present));
+    assertEquals(java.util.List.of(), TokenSelector.parse("all").unmatched(present));
+  }
 }
