@@ -344,6 +344,26 @@ class ProvisionE2eTest {
     }
   }
 
+  /** Stopped by a signal (Ctrl-C, systemctl stop), a run says how to finish what it started. */
+  @Test
+  void aRunStoppedBySignal_saysHowToFinish() throws Exception {
+    try (Stack s = stack.fresh("provision-term")) {
+      Path pin = Backends.pinFile(s.dir, "fleet.pin", 6);
+      List<TestToken> cards = tokens("prov-term", 3, pin);
+      s.server.faults().delay("POST", "/certificatedata$", 10, java.time.Duration.ofSeconds(5));
+      Process p = ChildProcess.start(cards.get(0).environment(), provision(s, "Smart Card Logon EC", "prov-term-*",
+          "file:" + pin));
+      String seen = ChildProcess.awaitLine(p, "started", 120);
+      // SIGTERM, as systemctl stop sends (Ctrl-C's SIGINT runs the same hooks); Process.destroy would close stderr
+      assertEquals(0, new ProcessBuilder("kill", "-TERM", String.valueOf(p.pid())).start().waitFor());
+      String rest = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+      assertTrue(rest.contains("provision was stopped") && rest.contains("tokenroll resume --state-dir " + s.state),
+          seen + rest);
+      s.server.faults().clear();
+    }
+  }
+
   @Test
   void inAPseudoTerminal_progressIsRedrawnInPlace_andInAPipe_itIsPlainLines() throws Exception {
     try (Stack s = stack.fresh("provision-tty")) {

@@ -156,6 +156,7 @@ final class ProvisionCommand extends EnrollmentCommand {
     LiveProgress live = LiveProgress.onTerminal();
     ProvisionListener progress = live != null ? live : new PlainProgress(spec.commandLine().getErr());
     List<CardResult> results;
+    Thread interrupted = interruptedHint(state.directory());
     try {
       results = new Provisioning(state.journal(), state.directory(), settings(), progress, Clock.systemUTC())
           .run(what);
@@ -165,6 +166,11 @@ final class ProvisionCommand extends EnrollmentCommand {
       // the template, asked about once before any card: no card was touched
       throw new CliException(ExitCodes.FAILED, e.getMessage() + "; no token was touched");
     } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(interrupted);
+      } catch (IllegalStateException shuttingDown) {
+        // the hint is being printed
+      }
       if (live != null) {
         live.close();
       }
@@ -191,6 +197,19 @@ final class ProvisionCommand extends EnrollmentCommand {
         + counts.getOrDefault(CardResult.Outcome.SKIPPED, 0L) + " skipped, " + waiting + " waiting, " + failed
         + " failed");
     return failed > 0 || !reported ? ExitCodes.FAILED : waiting > 0 ? ExitCodes.UNEXPECTED_STATE : ExitCodes.OK;
+  }
+
+  /**
+   * What a run stopped by Ctrl-C or a TERM signal says on its way out: the cards it started are journaled (each
+   * before anything happened to it), and how to finish them — instead of ending without a word.
+   */
+  private Thread interruptedHint(Path stateDirectory) {
+    java.io.PrintStream err = System.err;
+    Thread hint = new Thread(() -> err.println("tokenroll: provision was stopped; the cards it started are journaled: "
+        + "'tokenroll resume" + (stateDirectory == null ? "" : " --state-dir " + stateDirectory) + "' finishes them, "
+        + "and the same provision command again does the rest"), "provision-interrupted");
+    Runtime.getRuntime().addShutdownHook(hint);
+    return hint;
   }
 
   /** Before any card: a report goes to a new file, in a directory that is there. */
