@@ -183,11 +183,17 @@ class AgentE2eTest {
           new FileJournal(s.state.resolve("enrollments")), s.state, m -> { }, Clock.systemUTC());
       Agent.Round first = agent.runOnce();
       assertTrue(first.actions().toString().contains("wrong PIN"), first.actions().toString());
-      for (int i = 0; i < 3; i++) {
-        Agent.Round again = agent.runOnce();
-        assertEquals(List.of(), again.actions(), "not tried again");
+      Agent.Round second = agent.runOnce();
+      assertFalse(second.actions().toString().contains("wrong PIN"), "not tried again: " + second.actions());
+      assertTrue(second.actions().toString().contains("waits for a PIN"), "said once: " + second.actions());
+      for (int i = 0; i < 2; i++) {
+        assertEquals(List.of(), agent.runOnce().actions(), "not tried again, not said again");
       }
-      assertTrue(journal(s).isEmpty(), "refused before the server heard of it: nothing journaled");
+      // journaled with the refusal: another agent process (an --once run from cron) does not try it either
+      assertTrue(journal(s).size() == 1 && journal(s).get(0).pinRefused, journal(s).toString());
+      Agent cron = new Agent(AgentConfig.read(config(s, s.token.label(), wrong, "Smart Card Logon EC", "")),
+          new FileJournal(s.state.resolve("enrollments")), s.state, m -> { }, Clock.systemUTC());
+      assertFalse(cron.runOnce().actions().toString().contains("wrong PIN"), "a new process does not try it");
     }
   }
 

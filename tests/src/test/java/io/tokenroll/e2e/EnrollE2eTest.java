@@ -307,6 +307,23 @@ class EnrollE2eTest {
     }
   }
 
+  /** A request still waiting for approval is canceled when its enrollment is abandoned: a later approval is moot. */
+  @Test
+  void abandoningAPendingEnrollment_cancelsItsRequest_andAnEmptyIdNamesNone() throws Exception {
+    try (Stack s = new Stack("e2e-abandon-pending")) {
+      Cli pending = s.enroll("Smart Card Logon with Approval");
+      assertEquals(ExitCodes.UNEXPECTED_STATE, pending.exitCode(), pending.toString());
+      String id = enrollmentId(pending);
+      Cli empty = s.cli("abandon", "");
+      assertEquals(ExitCodes.INVALID_INPUT, empty.exitCode(), "an unset variable names no enrollment: " + empty);
+      assertEquals("PENDING_APPROVAL", status(s, id).get("state").asText());
+      Cli abandon = s.cli("abandon", id);
+      assertEquals(0, abandon.exitCode(), abandon.toString());
+      assertEquals("Canceled", s.server.admin().requests().stream().filter(r -> r.type().equals("Enroll"))
+          .findFirst().orElseThrow().status());
+    }
+  }
+
   @Test
   void abandon_afterInstallation_removesKeysPfxKeysAndCaCertificates_andTellsTheServer() throws Exception {
     try (Stack s = new Stack("e2e-abandon")) {

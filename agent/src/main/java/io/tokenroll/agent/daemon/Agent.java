@@ -9,12 +9,14 @@ import io.tokenroll.agent.enroll.Waiting;
 import io.tokenroll.agent.enroll.Workflow;
 import io.tokenroll.agent.journal.FileJournal;
 import io.tokenroll.agent.journal.JournalIndex;
+import io.tokenroll.agent.journal.TokenLock;
 import io.tokenroll.pkcs11.ObjectQuery;
 import io.tokenroll.pkcs11.Pkcs11Uri;
 import io.tokenroll.pkcs11.TokenException;
 import io.tokenroll.pkcs11.TokenInfo;
 import io.tokenroll.pkcs11.TokenModule;
 import io.tokenroll.pkcs11.TokenObject;
+import io.tokenroll.pkcs11.TokenRef;
 import io.tokenroll.pkcs11.TokenSession;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -203,13 +205,9 @@ public final class Agent {
       }
       Step step;
       try {
-        Enrollment e;
-        if (plan instanceof TokenPlan.Renew rn) {
-          e = Enrollment.followUp(rn.current(), Workflow.RENEW);
-          e.pinSource = rule.pinSource();
-          journal.store(e);
-        } else {
-          e = RuleEnrollments.create(config, rule, token);
+        Enrollment e = start(rule, token, now);
+        if (e == null) {
+          return null; // another process started it a moment ago: the next round finds it in the journal
         }
         current = e.id;
         step = service.runOnce(e, false);
@@ -217,7 +215,6 @@ public final class Agent {
         tokenBackoff.put(key, now.plus(poll(startPolls, key))); // a start that fails is not tried every round
         throw failed;
       }
-      // refused before the server heard of it, nothing is journaled: then the token's backoff applies
       boolean journaled = journal.get(step.enrollment().id).isPresent();
       if (journaled) {
         schedule(step.enrollment(), step, now);
@@ -236,6 +233,31 @@ public final class Agent {
     } catch (Exception e) { // one token's failure never stops the others
       failures++;
       return line(rule, token, current, e.getMessage());
+    }
+  }
+
+  /**
+   * The enrollment a rule starts on a token, decided again under the token's lock on the journal as it is now and
+   * journaled before the lock is let go: another agent (or provision) on the same state directory then finds it and
+   * never starts a second one (hostile probe: two agents enrolled one token twice), and a PIN the token refuses is
+   * journaled with it, so that a later run — `--once` from cron — does not try it again. Null when there is nothing
+   * to start any more.
+   */
+  private Enrollment start(AgentConfig.Rule rule, TokenInfo token, Instant now) throws Exception {
+    try (TokenLock deciding = TokenLock.acquire(TokenLock.defaultDirectory(),
+        TokenRef.of(Path.of(rule.module()), rule.moduleArgs(), token))) {
+      TokenPlan plan = TokenPlan.of(rule.target(), token, index.enrollments(), now);
+      Enrollment e;
+      if (plan instanceof TokenPlan.Renew rn) {
+        e = Enrollment.followUp(rn.current(), Workflow.RENEW);
+        e.pinSource = rule.pinSource();
+      } else if (plan instanceof TokenPlan.Enroll) {
+        e = RuleEnrollments.create(config, rule, token);
+      } else {
+        return null;
+      }
+      journal.store(e);
+      return e;
     }
   }
 

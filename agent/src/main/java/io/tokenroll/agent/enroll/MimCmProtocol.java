@@ -279,11 +279,14 @@ final class MimCmProtocol implements Protocol {
       CmRequest r = cm.request(e.requestId);
       e.serverStatus = r.status() == null ? null : r.status().wireName();
       if (r.status() != null && !r.status().isFinal()) {
-        CmRequest after = cm.updateStatus(e.requestId, "Abandoned");
-        e.serverStatus = after == null || after.status() == null ? "Abandoned" : after.status().wireName();
+        // a request still waiting for its approval is Canceled (MIM refuses Pending → Abandoned), so that a manager
+        // approving it later approves nothing (hostile probe: the request stayed and was approved)
+        String end = r.status() == RequestStatus.PENDING ? "Canceled" : "Abandoned";
+        CmRequest after = cm.updateStatus(e.requestId, end);
+        e.serverStatus = after == null || after.status() == null ? end : after.status().wireName();
       }
     } catch (ServerRefusedException | ProtocolException ex) {
-      states.note("could not mark request " + e.requestId + " Abandoned: " + ex.getMessage());
+      states.note("could not end request " + e.requestId + " on the server: " + ex.getMessage());
     }
   }
 

@@ -61,6 +61,9 @@ public final class FileJournal implements Journal {
 
   @Override
   public Optional<Enrollment> find(String idOrPrefix) throws IOException {
+    if (idOrPrefix == null || idOrPrefix.isBlank()) { // an unset variable must not name the only enrollment
+      throw new IllegalArgumentException("no enrollment id given (an empty one would match every enrollment)");
+    }
     Optional<EnrollmentId> id = EnrollmentId.parse(idOrPrefix);
     Optional<Enrollment> exact = id.isPresent() ? get(id.get()) : Optional.empty();
     if (exact.isPresent()) {
@@ -110,6 +113,10 @@ public final class FileJournal implements Journal {
 
   static Enrollment read(Path f) throws IOException {
     try {
+      // a FIFO would block the read for ever, a link to a device or to another file is not an entry of ours
+      if (!Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        throw new IOException("not a regular file");
+      }
       if (Files.size(f) > MAX_FILE_BYTES) {
         throw new IOException("larger than " + MAX_FILE_BYTES + " bytes");
       }

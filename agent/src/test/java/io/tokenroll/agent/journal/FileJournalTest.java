@@ -111,4 +111,19 @@ class FileJournalTest {
     assertTrue(j.find("../outside").isEmpty(), "a path is a prefix to match, never a file to open");
     assertThrows(IllegalArgumentException.class, () -> new io.tokenroll.agent.enroll.EnrollmentId("a/b"));
   }
+
+  /** What is not a regular file in the journal's directory is named unreadable, never read: no hang, no device. */
+  @Test
+  void aFifoOrALinkInTheJournal_isNamed_notRead() throws Exception {
+    FileJournal j = new FileJournal(dir.resolve("enrollments"));
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
+    j.store(e);
+    Path fifo = dir.resolve("enrollments").resolve("fifo.json");
+    assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+    Files.createSymbolicLink(dir.resolve("enrollments").resolve("zero.json"), Path.of("/dev/zero"));
+    FileJournal.Listing listing = j.list(); // a FIFO read would block for ever; /dev/zero would never end
+    assertEquals(java.util.List.of(e.id), listing.enrollments().stream().map(x -> x.id).toList());
+    assertEquals(2, listing.unreadable().size(), listing.unreadable().toString());
+    assertTrue(listing.unreadable().stream().allMatch(m -> m.contains("not a regular file")), listing.toString());
+  }
 }
