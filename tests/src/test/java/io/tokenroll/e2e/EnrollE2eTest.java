@@ -183,6 +183,27 @@ class EnrollE2eTest {
     }
   }
 
+  /** Resuming everything, an enrollment whose token is gone fails alone: the next one still finishes. */
+  @Test
+  void resumeOfAll_goesPastAnAbsentToken() throws Exception {
+    try (Stack s = new Stack("e2e-resume-all")) {
+      var gone = io.tokenroll.pkcs11.testing.SoftHsm2.get().newLabelledToken("resume-gone-" + s.token.label(),
+          s.token.userPinFile());
+      List<String> first = s.enrollArgs("Smart Card Logon with Approval");
+      first.set(first.indexOf("--token") + 1, gone.label());
+      Cli onGone = Cli.run(first.toArray(String[]::new));
+      assertEquals(ExitCodes.UNEXPECTED_STATE, onGone.exitCode(), onGone.toString());
+      Cli onHere = s.enroll("Smart Card Logon with Approval");
+      assertEquals(ExitCodes.UNEXPECTED_STATE, onHere.exitCode(), onHere.toString());
+      String here = enrollmentId(onHere);
+      s.server.admin().requests().forEach(r -> s.server.admin().approveRequest(r.uuid()));
+      Backends.run(List.of("softhsm2-util", "--delete-token", "--token", gone.label()), gone.environment(), 30);
+      Cli all = s.cli("resume");
+      assertNotEquals(0, all.exitCode(), "the card that is gone is this run's failure: " + all);
+      assertEquals("COMPLETED", status(s, here).get("state").asText(), all.toString());
+    }
+  }
+
   @Test
   void enroll_pendingThenApproved_resumeCompletes() throws Exception {
     try (Stack s = new Stack("e2e-pending")) {

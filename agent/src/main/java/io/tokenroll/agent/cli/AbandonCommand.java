@@ -9,7 +9,8 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "abandon", header = "Gives up an enrollment cleanly.",
     description = {
-        "  tokenroll abandon 3f1a   (the server request is marked Abandoned; keys this enrollment made are removed)"})
+        "  tokenroll abandon 3f1a2b4c   (its id's end; the server request is canceled or abandoned, and the keys it "
+        + "made are removed)"})
 final class AbandonCommand extends EnrollmentCommand {
   @Parameters(paramLabel = "<id>", description = "The enrollment.")
   String id;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "resume", header = "Continues enrollments: after an approval, an outage or a crash.",
     description = {
-        "  tokenroll resume 20261123T1040-3f1a2b4c   (one enrollment, by id or a unique part of it)",
+        "  tokenroll resume 20261123T1040-3f1a2b4c   (one enrollment, by its id or an unambiguous start or end of it)",
         "  tokenroll resume                          (every enrollment that is not finished)",
         "",
         "An interrupted step is checked with the server before it is repeated: a request created just before a",
@@ -73,6 +73,14 @@ final class ResumeCommand extends EnrollmentCommand {
         }
         note(busy.getMessage()); // resuming everything: the others still get their turn
         code = busy.exitCode();
+      } catch (Exception failed) {
+        if (id != null) {
+          throw failed;
+        }
+        // resuming everything, one enrollment's failure (its token absent, its server down) is its own: the others
+        // still get their turn (hostile probe: an absent card kept an approved one on another card from finishing)
+        note("enrollment " + e.id + ": " + failed.getMessage());
+        code = Cli.exitCode(failed);
       }
       worst = Math.max(worst, code);
     }
