@@ -55,8 +55,6 @@ public final class Agent {
   private final java.util.Set<String> reported = new java.util.HashSet<>();
   /** Enrollments without dates whose certificates the token does not hold: looked for once per process. */
   private final java.util.Set<EnrollmentId> undatable = new java.util.HashSet<>();
-  /** Rules and tokens whose PIN source the token refused: no new enrollment with it in this process. */
-  private final java.util.Set<String> pinRefusedTokens = new java.util.HashSet<>();
   private volatile boolean stopping;
   private volatile CardReaders cards;
   private volatile boolean woken;
@@ -196,9 +194,6 @@ public final class Agent {
         return null; // nothing to do: a current certificate, not yet due
       }
       String key = rule.name() + "|" + token.label() + "|" + token.serial();
-      if (pinRefusedTokens.contains(key)) {
-        return null; // the rule's PIN source was refused; said once, tried again only after a restart
-      }
       Instant notBefore = tokenBackoff.get(key);
       if (notBefore != null && now.isBefore(notBefore)) {
         return null;
@@ -215,15 +210,9 @@ public final class Agent {
         tokenBackoff.put(key, now.plus(poll(startPolls, key))); // a start that fails is not tried every round
         throw failed;
       }
-      boolean journaled = journal.get(step.enrollment().id).isPresent();
-      if (journaled) {
-        schedule(step.enrollment(), step, now);
-      }
-      if (step.cause() instanceof io.tokenroll.pkcs11.TokenException te
-          && io.tokenroll.agent.enroll.TokenFailures.refusesPin(te)) {
-        pinRefusedTokens.add(key);
-      }
-      if (journaled && (step.wake() == Step.Wake.DONE || step.wake() == Step.Wake.PARKED)) {
+      // journaled by start(): a refused PIN is on the enrollment, which later rounds find and never try again
+      schedule(step.enrollment(), step, now);
+      if (step.wake() == Step.Wake.DONE || step.wake() == Step.Wake.PARKED) {
         tokenBackoff.remove(key); // the journaled enrollment carries its own schedule from here
       } else if (step.wake() != Step.Wake.DONE) {
         tokenBackoff.put(key, now.plus(step.waiting() == Waiting.PIN_NEEDED ? config.pollCeiling()

@@ -264,21 +264,22 @@ public final class Provisioning {
     return plan instanceof TokenPlan.Nothing n ? n.current() : null;
   }
 
+  /** The card's result once its enrollment ran; the enrollment is journaled (resumed from it, or stored first). */
   private CardResult result(TokenInfo token, Enrollment e, Step step, long started, Map<String, Long> steps) {
     CardResult.Outcome outcome;
     String reason = step.message();
     if (step.wake() == Step.Wake.DONE && e.state == EnrollmentState.COMPLETED) {
       outcome = CardResult.Outcome.ENROLLED;
       reason = null;
-    } else if (step.wake() == Step.Wake.PARKED && journaled(e) && !e.pinRefused) {
+    } else if (step.wake() == Step.Wake.PARKED && !e.pinRefused) {
       outcome = CardResult.Outcome.WAITING; // a refused PIN is a failure: a person must give the right one
     } else {
       outcome = CardResult.Outcome.FAILED;
       reason = (reason == null ? "ended " + e.state : reason) + (e.lastError == null || reason != null
           && reason.contains(e.lastError) ? "" : ": " + e.lastError);
     }
-    return new CardResult(token.label(), token.serial(), outcome, reason, journaled(e) ? e.id : null,
-        certificates(e), millis(started), steps);
+    return new CardResult(token.label(), token.serial(), outcome, reason, e.id, certificates(e), millis(started),
+        steps);
   }
 
   private boolean journaled(Enrollment e) {
