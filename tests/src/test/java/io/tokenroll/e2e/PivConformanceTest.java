@@ -94,4 +94,28 @@ class PivConformanceTest extends TokenConformanceTest {
     org.junit.jupiter.api.Assertions.assertFalse(session.refreshInfo().userPin().countLow(),
         "no failed PIN try: " + session.refreshInfo().userPin());
   }
+
+  /**
+   * Another program selects the PIV application between two signatures — as a browser or a logon service does
+   * whenever it looks at the card — which resets the PIN's verified state: the second signature still comes, the PIN
+   * verified again from the login's source, and the card counts no failed try.
+   */
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+  void anotherProgramsSelect_betweenTwoSignatures_costsNoLogin() throws Exception {
+    var key = session.generateKeyPair(io.tokenroll.pkcs11.KeyTemplate.signing(KeySpec.parse("EC-P256"), "9A")
+        .withId(io.tokenroll.pkcs11.piv.PivSlot.AUTHENTICATION.id()));
+    var signer = session.signer(key.ref().id(), io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA);
+    byte[] data = "after another program".getBytes();
+    signer.sign(data);
+    String select = Backends.run(java.util.List.of("opensc-tool", "-r", "Virtual PCD 00 00", "-s",
+        "00A4040009A00000030800001000", "-s", "00200080"), Map.of(), 30);
+    org.junit.jupiter.api.Assertions.assertTrue(select.contains("SW1=0x63"),
+        "the other program's SELECT left the PIN unverified: " + select);
+    org.junit.jupiter.api.Assertions.assertTrue(io.tokenroll.pkcs11.testing.JdkSignatures.verifies(
+        io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA, key.publicKey(), data, signer.sign(data)));
+    org.junit.jupiter.api.Assertions.assertFalse(session.refreshInfo().userPin().countLow(),
+        "no failed PIN try: " + session.refreshInfo().userPin());
+    prepare(session); // the SELECT ended the management key's authentication too
+  }
 }

@@ -103,10 +103,17 @@ final class PivSession implements TokenSession {
 
   /** VERIFY with one PIN from {@code pins}, in the transaction of {@code then} when there is one. */
   private <T> T verify(PinSource pins, PinPurpose purpose, PivChannel.Work<T> then) throws TokenException {
+    return verify(pins, purpose, () -> null, then);
+  }
+
+  /** VERIFY as above, after {@code first} in the same transaction (a SELECT that brings the application back). */
+  private <T> T verify(PinSource pins, PinPurpose purpose, PivChannel.Work<?> first, PivChannel.Work<T> then)
+      throws TokenException {
     byte[] block = new byte[8];
     try (Pin pin = pins.read(info, purpose)) {
       pinBlock(pin, "PIN", block, 0);
       return card.transaction(() -> {
+        first.run();
         try {
           refused(card.send(0x20, 0x00, 0x80, block).sw(), "PIN");
         } catch (TokenException refusedOrGone) { // the source is not asked again by itself: a new login must be
@@ -398,6 +405,18 @@ final class PivSession implements TokenSession {
     boolean again = pins != null && slot != PivSlot.CARD_AUTHENTICATION
         && (slot == PivSlot.SIGNATURE || !card.pinVerified);
     PivChannel.Answer a = again ? verify(pins, PinPurpose.CONTEXT_SPECIFIC, operation) : card.transaction(operation);
+    if (lostLogin(a) && pins != null && !again) {
+      // Another program used the card since our login — its SELECT, of PIV or another application, reset the PIN's
+      // verified state (an agent meets this whenever a browser or a logon service looks at the card). The PIV
+      // application is selected again and the PIN the card accepted is verified again from the login's source,
+      // once, as OpenSC's PIN cache does (sc_pkcs15_pincache_revalidate): a refusal now ends here like any other.
+      a = verify(pins, PinPurpose.CONTEXT_SPECIFIC, () -> {
+        if (!card.select()) { // not the PIN of whatever answers now
+          throw new TokenException("the card in " + card.reader() + " no longer selects its PIV application");
+        }
+        return null;
+      }, operation);
+    }
     if (slot == PivSlot.SIGNATURE) {
       card.pinVerified = false; // PIN Always: the verification was spent on this signature
     }
@@ -415,6 +434,14 @@ final class PivSession implements TokenSession {
       throw new TokenException("the key in slot " + slot.describe() + " answered with nothing tokenroll can read: "
           + unreadable.getMessage());
     }
+  }
+
+  /**
+   * Whether a key operation's answer says the card forgot our login: 6982 (security status not satisfied) while PIV
+   * is selected, or 6D00/6E00 (instruction or class unknown) when another program left another application selected.
+   */
+  private boolean lostLogin(PivChannel.Answer a) {
+    return card.pinVerified && (a.sw() == 0x6982 || a.sw() == 0x6D00 || a.sw() == 0x6E00);
   }
 
   /** The certificate in a slot's object; null when the slot has none. */
