@@ -21,8 +21,17 @@ final class ChildProcess {
     return start(env, List.of(), args);
   }
 
+  /** As above, everything it prints (stdout and stderr) going to {@code log}, readable after it is killed. */
+  static Process start(Map<String, String> env, List<String> args, Path log) throws IOException {
+    return builder(env, List.of(), args).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+  }
+
   /** As above, with JVM options before {@code -jar} (what the launcher adds). */
   static Process start(Map<String, String> env, List<String> jvmOptions, List<String> args) throws IOException {
+    return builder(env, jvmOptions, args).start();
+  }
+
+  private static ProcessBuilder builder(Map<String, String> env, List<String> jvmOptions, List<String> args) {
     if (!Files.isRegularFile(JAR)) {
       throw new IllegalStateException(JAR + " is missing; the dist module is packaged before the tests run");
     }
@@ -33,7 +42,7 @@ final class ChildProcess {
     cmd.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().putAll(env);
-    return pb.start();
+    return pb;
   }
 
   /** Runs to the end; returns the exit code and everything printed (stdout and stderr merged). */

@@ -69,4 +69,43 @@ class TokenFaultsE2eTest {
           || left.contains("Certificate Object"), "nothing left on the token: " + left);
     }
   }
+
+  /**
+   * The agent (a child process, scanning every ten minutes) meets a token failure that may pass — the device error
+   * a card gives when another program reset it — while it starts a token's enrollment: the enrollment, journaled,
+   * is tried again at the agent's polling interval and completes, instead of waiting for the next scan.
+   */
+  @org.junit.jupiter.api.Test
+  void aTransientFailureAsTheAgentStarts_isTriedAgainAtThePollInterval_notAtTheNextScan() throws Exception {
+    try (Stack s = stack.fresh("fault-agent")) {
+      Path cfg = Files.writeString(s.dir.resolve("agent.json"), """
+          {"server": {"url": "%s", "trust": "%s",
+                      "login": {"method": "basic", "user": "%s", "secretSource": "file:%s"}},
+           "scanInterval": "PT10M", "pollInterval": "PT0.5S", "pollCeiling": "PT2S",
+           "rules": [{"name": "logon", "module": "%s", "match": "pkcs11:token=%s", "template": "Smart Card Logon EC",
+                      "pinSource": "file:%s"}]}
+          """.formatted(s.server.baseUri(), s.trust, s.user, s.password, faultyModule, s.token.label(),
+          s.token.userPinFile()));
+      Map<String, String> env = new HashMap<>(s.token.environment());
+      env.put("TOKENROLL_P11_TARGET", s.token.library().toString());
+      env.put("TOKENROLL_P11_FAULT", "C_SignInit:30:1"); // CKR_DEVICE_ERROR on the CSR's signature
+      Path output = s.dir.resolve("agent.log");
+      Process agent = ChildProcess.start(env, List.of("agent", "--config", cfg.toString(), "--state-dir",
+          s.state.toString()), output);
+      List<Enrollment> journal = List.of();
+      for (int i = 0; i < 600 && journal.stream().noneMatch(e -> e.state == EnrollmentState.COMPLETED); i++) {
+        Thread.sleep(100);
+        journal = new FileJournal(s.state.resolve("enrollments")).all();
+      }
+      ChildProcess.kill(agent);
+      String log = Files.readString(output);
+      assertTrue(log.contains("CKR_DEVICE_ERROR"), "the fault met: " + log);
+      assertEquals(1, journal.size(), log);
+      assertEquals(EnrollmentState.COMPLETED, journal.get(0).state, "completed well before the next scan, ten "
+          + "minutes away: " + log);
+      var request = journal.get(0).requestId;
+      assertEquals("Completed", s.server.admin().requests().stream().filter(r -> r.uuid().equals(request))
+          .findFirst().orElseThrow().status(), "the one request, resumed: not a second enrollment");
+    }
+  }
 }

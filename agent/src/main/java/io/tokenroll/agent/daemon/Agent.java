@@ -88,9 +88,13 @@ public final class Agent {
 
   /** Runs every due action once: each rule's present tokens, each their due enrollment. */
   public Round runOnce() {
+    return round(clock.instant());
+  }
+
+  /** A round that decides what is due as of {@code now}, its start. */
+  private Round round(Instant now) {
     List<String> done = new ArrayList<>();
     failures = 0;
-    Instant now = clock.instant();
     List<Enrollment> all;
     try {
       all = index.enrollments();
@@ -125,11 +129,20 @@ public final class Agent {
   /** Rounds until {@link #stop()}: every scan interval, or sooner when an enrollment's time comes. */
   public void run() throws InterruptedException {
     while (!stopping) {
-      runOnce();
+      Instant started = clock.instant();
+      round(started);
       Instant now = clock.instant();
       Instant next = now.plus(config.scanInterval());
-      for (Instant t : lookAgain.values()) {
-        next = t.isAfter(now) && t.isBefore(next) ? t : next; // a time already past was acted on, or cannot be
+      // An enrollment's time, or a token's after a start that failed (its enrollment journaled by then). A time
+      // from before the round was due in it: acted on, or waiting for something else (a PIN). One that came while
+      // the round ran — a round of cold tokens and servers can take longer than the polling interval — was not yet
+      // due when the round looked, and is now (in CI a PIV card, reset by another program as the agent started its
+      // enrollment, waited for the next scan instead of its backoff).
+      for (Instant t : java.util.stream.Stream.concat(lookAgain.values().stream(), tokenBackoff.values().stream())
+          .toList()) {
+        if (t.isAfter(started) && t.isBefore(next)) {
+          next = t.isAfter(now) ? t : now;
+        }
       }
       long ms = Math.max(10, Duration.between(clock.instant(), next).toMillis());
       synchronized (this) {
@@ -207,7 +220,11 @@ public final class Agent {
         current = e.id;
         step = service.runOnce(e, false);
       } catch (Exception failed) {
-        tokenBackoff.put(key, now.plus(poll(startPolls, key))); // a start that fails is not tried every round
+        Instant later = now.plus(poll(startPolls, key)); // a start that fails is not tried every round ...
+        tokenBackoff.put(key, later);
+        if (current != null) { // ... nor its journaled enrollment, which the next rounds resume
+          lookAgain.put(current, later);
+        }
         throw failed;
       }
       // journaled by start(): a refused PIN is on the enrollment, which later rounds find and never try again
