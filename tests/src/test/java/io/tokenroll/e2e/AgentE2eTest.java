@@ -186,6 +186,8 @@ class AgentE2eTest {
       Agent.Round second = agent.runOnce();
       assertFalse(second.actions().toString().contains("wrong PIN"), "not tried again: " + second.actions());
       assertTrue(second.actions().toString().contains("waits for a PIN"), "said once: " + second.actions());
+      assertEquals(List.of(1, 1), List.of(first.failures(), second.failures()),
+          "a failure of each round (an --once run from cron exits 1) until a person gives a PIN");
       for (int i = 0; i < 2; i++) {
         assertEquals(List.of(), agent.runOnce().actions(), "not tried again, not said again");
       }
@@ -224,6 +226,27 @@ class AgentE2eTest {
         }
       }
       assertFalse(running.isAlive(), "stopped on request");
+    }
+  }
+
+  /**
+   * A rule whose module is missing: each round counts it as a failure (an --once run exits 1), but the log says it
+   * once, not every scan.
+   */
+  @Test
+  void aRuleWhoseModuleIsMissing_failsEachRound_andIsSaidOnce() throws Exception {
+    try (Stack s = stack.fresh("agent-no-module")) {
+      Path cfg = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC", "");
+      Files.writeString(cfg, Files.readString(cfg).replace(SoftHsm2.LIBRARY.toString(),
+          s.dir.resolve("libmissing-pkcs11.so").toString()));
+      List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      Agent agent = new Agent(AgentConfig.read(cfg), new FileJournal(s.state.resolve("enrollments")), s.state,
+          l -> log.add(l.text()), Clock.systemUTC());
+      for (int i = 0; i < 3; i++) {
+        assertEquals(1, agent.runOnce().failures(), "round " + i + ": " + log);
+      }
+      assertEquals(1, log.stream().filter(l -> l.contains("cannot list the tokens")).count(), log.toString());
+      assertTrue(journal(s).isEmpty());
     }
   }
 }

@@ -53,6 +53,8 @@ public final class Agent {
   /** Per rule and token: no new enrollment or renewal before this (one that failed to start backs off). */
   private final Map<String, Instant> tokenBackoff = new HashMap<>();
   private final java.util.Set<String> reported = new java.util.HashSet<>();
+  /** Why each rule's module could not list its tokens at the last look: said when it changes, not every scan. */
+  private final Map<String, String> listingFailures = new HashMap<>();
   /** Enrollments without dates whose certificates the token does not hold: looked for once per process. */
   private final java.util.Set<EnrollmentId> undatable = new java.util.HashSet<>();
   private volatile boolean stopping;
@@ -180,6 +182,7 @@ public final class Agent {
       if (plan instanceof TokenPlan.Resume r) {
         Enrollment e = journal.get(r.enrollment().id).orElse(r.enrollment());
         if (e.pinRefused) { // never the same wrong PIN twice: a person gives another source (resume --pin-source)
+          failures++; // unfinished until then: an --once run from cron says so by its exit code every time
           return reported.add(e.id + "|pin") ? line(rule, token, e.id, "enrollment " + e.id + " waits for a PIN the "
               + "token accepts; 'tokenroll resume " + e.id + " --pin-source …'") : null;
         }
@@ -188,7 +191,7 @@ public final class Agent {
         }
         try {
           current = e.id;
-          return report(rule, token, "resumed", schedule(e, service.runOnce(e, true), now)); // from the journal
+          return report(rule, token, "resumed", counted(schedule(e, service.runOnce(e, true), now))); // journaled
         } catch (Exception failed) {
           lookAgain.put(e.id, now.plus(poll(enrollmentPolls, e.id))); // a failed resume waits, not every round
           throw failed;
@@ -235,11 +238,19 @@ public final class Agent {
         tokenBackoff.put(key, now.plus(step.waiting() == Waiting.PIN_NEEDED ? config.pollCeiling()
             : poll(startPolls, key)));
       }
-      return report(rule, token, plan instanceof TokenPlan.Renew ? "renewed" : "enrolled", step);
+      return report(rule, token, plan instanceof TokenPlan.Renew ? "renewed" : "enrolled", counted(step));
     } catch (Exception e) { // one token's failure never stops the others
       failures++;
       return line(rule, token, current, e.getMessage());
     }
+  }
+
+  /** A step that ended on a PIN the token refused counts as a failure of the round: it waits for a person. */
+  private Step counted(Step step) {
+    if (step.enrollment().pinRefused) {
+      failures++;
+    }
+    return step;
   }
 
   /**
@@ -347,11 +358,20 @@ public final class Agent {
     Pkcs11Uri match = Pkcs11Uri.parse(rule.match());
     // loaded for this look only: the last close finalises the library, so the next load sees tokens made since
     try (TokenModule module = load(rule)) {
-      return module.tokens().stream().filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && match.matches(t))
-          .toList();
+      List<TokenInfo> tokens = module.tokens().stream()
+          .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && match.matches(t)).toList();
+      if (listingFailures.remove(rule.name()) != null) {
+        log.accept(new LogLine(rule.name(), null, null, "the tokens of " + rule.module() + " are listed again"));
+      }
+      return tokens;
     } catch (TokenException e) {
-      log.accept(new LogLine(rule.name(), null, null, "cannot list the tokens of " + rule.module() + ": "
-          + e.getMessage()));
+      // a module missing or broken stays so for a while: said once, and again only when the reason changes
+      String why = String.valueOf(e.getMessage());
+      if (!why.equals(listingFailures.put(rule.name(), why))) {
+        log.accept(new LogLine(rule.name(), null, null, "cannot list the tokens of " + rule.module() + ": " + why
+            + " (said again only when this changes)"));
+      }
+      failures++;
       return List.of();
     }
   }
