@@ -120,7 +120,14 @@ public final class FileJournal implements Journal {
       if (Files.size(f) > MAX_FILE_BYTES) {
         throw new IOException("larger than " + MAX_FILE_BYTES + " bytes");
       }
-      return parse(Files.readAllBytes(f));
+      Enrollment e = parse(Files.readAllBytes(f));
+      // an entry is stored under its id: one under another name (a copy, a rename by hand) would be a second
+      // enrollment with the same id, run twice, stored into the other file
+      if (!f.getFileName().toString().equals(e.id + ".json")) {
+        throw new IOException("it holds enrollment " + e.id + ", whose file is " + e.id + ".json (a copy or a "
+            + "rename? move it back or remove it)");
+      }
+      return e;
     } catch (IOException e) {
       throw new IOException("journal file " + f + " is unreadable: " + firstLine(e.getMessage()), e);
     }

@@ -126,4 +126,19 @@ class FileJournalTest {
     assertEquals(2, listing.unreadable().size(), listing.unreadable().toString());
     assertTrue(listing.unreadable().stream().allMatch(m -> m.contains("not a regular file")), listing.toString());
   }
+
+  /** A copy of an entry under another name is not a second enrollment with the same id: it is named, not read. */
+  @Test
+  void anEntryUnderAnotherFileName_isNamedUnreadable_notRunTwice() throws Exception {
+    FileJournal j = new FileJournal(dir.resolve("enrollments"));
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
+    j.store(e);
+    Path copy = dir.resolve("enrollments").resolve("copy-of-it.json");
+    Files.copy(dir.resolve("enrollments").resolve(e.id + ".json"), copy);
+    FileJournal.Listing listing = j.list();
+    assertEquals(java.util.List.of(e.id), listing.enrollments().stream().map(x -> x.id).toList());
+    assertEquals(1, listing.unreadable().size(), listing.toString());
+    assertTrue(listing.unreadable().get(0).contains("copy-of-it.json")
+        && listing.unreadable().get(0).contains(e.id + ".json"), listing.toString());
+  }
 }
