@@ -206,6 +206,53 @@ class EnrollE2eTest {
     }
   }
 
+  /**
+   * Cards lost mid-enrollment. One whose request waits for approval holds nothing of it yet: abandon cancels the
+   * request without it. One that holds the enrollment's key (its submission lost on the way): abandon waits for the
+   * card and leaves the request as it is; with --token-lost it gives the request up without the card, and the
+   * journal says the key stays on it.
+   */
+  @Test
+  void abandon_ofALostCard_givesUpTheRequestWithoutIt() throws Exception {
+    try (Stack s = new Stack("e2e-lost-card")) {
+      String pending = enrollmentId(s.enroll("Smart Card Logon with Approval"));
+      UUID pendingRequest = takeAway(s, pending);
+      Cli canceled = s.cli("abandon", pending);
+      assertEquals(0, canceled.exitCode(), "nothing on the card to look for: " + canceled);
+      assertEquals("Canceled", requestStatus(s, pendingRequest));
+
+      s.server.faults().dropConnection("POST", "/certificatedata$", 1);
+      String keyed = enrollmentId(s.enroll("Smart Card Logon", "--retries", "1"));
+      assertEquals(1, s.objects(ObjectClass.PRIVATE_KEY).size(), "its key is on the card");
+      UUID keyedRequest = takeAway(s, keyed);
+      Cli waits = s.cli("abandon", keyed);
+      assertEquals(ExitCodes.TOKEN_NOT_FOUND, waits.exitCode(), waits.toString());
+      assertNotEquals("Abandoned", requestStatus(s, keyedRequest), "nothing given up while the card is looked for");
+
+      Cli given = s.cli("abandon", keyed, "--token-lost");
+      assertEquals(0, given.exitCode(), given.toString());
+      assertEquals("Abandoned", requestStatus(s, keyedRequest));
+      JsonNode st = status(s, keyed);
+      assertEquals("ABANDONED", st.get("state").asText(), st.toString());
+      assertTrue(st.toString().contains("said to be lost") && st.toString().contains("stay on it"), st.toString());
+    }
+  }
+
+  /** The card of an enrollment taken away: its journal names a token no longer there (not deleted under the JVM). */
+  private static UUID takeAway(Stack s, String id) throws Exception {
+    var journal = new io.tokenroll.agent.journal.FileJournal(s.state.resolve("enrollments"));
+    var e = journal.find(id).orElseThrow();
+    e.tokenLabel = "lost-" + s.token.label();
+    e.tokenSerial = "0000000000000000";
+    journal.store(e);
+    return e.requestId;
+  }
+
+  private static String requestStatus(Stack s, UUID request) {
+    return s.server.admin().requests().stream().filter(r -> r.uuid().equals(request)).findFirst().orElseThrow()
+        .status();
+  }
+
   @Test
   void enroll_pendingThenApproved_resumeCompletes() throws Exception {
     try (Stack s = new Stack("e2e-pending")) {

@@ -95,6 +95,8 @@ public final class Enrollment {
   public Instant notBefore;
   /** The token refused the journaled PIN source's PIN (wrong or locked): nothing tries it again by itself. */
   public boolean pinRefused;
+  /** Said lost or destroyed ('abandon --token-lost'): its abandonment touches the server only, never the token. */
+  public boolean tokenLost;
   public String lastError;
   public int attempts;
 

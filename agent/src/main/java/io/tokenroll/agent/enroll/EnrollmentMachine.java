@@ -199,6 +199,14 @@ public final class EnrollmentMachine {
   private Step abandon(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
     boolean maybeOnToken = e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED)
         || !e.installedKeyIds.isEmpty() || !e.installedCaIds.isEmpty();
+    if (e.tokenLost) { // a lost card cannot be cleaned: the request is given up, and what stays out there is said
+      protocol.abandon(e);
+      e.lastError = "abandoned without its token, which was said to be lost" + (maybeOnToken ? "; the keys this "
+          + "enrollment generated stay on it" : "") + (e.answer != null ? "; the server issued certificates for "
+          + "them (request " + e.requestId + "): have them revoked" : "");
+      states.persist(e, EnrollmentState.ABANDONED);
+      return new Step(e, Step.Wake.DONE, e.lastError);
+    }
     TokenSession s = null;
     if (maybeOnToken) {
       // a card with slots: only a plan whose key was generated there left anything, and clearing its certificate

@@ -164,12 +164,14 @@ public final class EnrollmentService {
 
   /**
    * Whether to log in before the run: not to unblock (no user PIN works), not when the step itself must find out
-   * with one login which PIN the token has (after a crash while its PIN changed), and not on a card whose user PIN
-   * was never set that is about to get the server's PIN as security officer.
+   * with one login which PIN the token has (after a crash while its PIN changed), not to abandon (the step opens
+   * what it needs: nothing when the enrollment left nothing on the token, or the token is lost), and not on a card
+   * whose user PIN was never set that is about to get the server's PIN as security officer.
    */
   private static boolean logsInFirst(Enrollment e, EnrollmentContext ctx) throws TokenException {
     boolean settlingPin = e.state == EnrollmentState.CHANGING_PIN || e.state == EnrollmentState.PIN_UNCERTAIN;
-    if (e.workflow == Workflow.UNBLOCK || e.state.isFinal() || settlingPin) {
+    if (e.workflow == Workflow.UNBLOCK || e.state.isFinal() || settlingPin
+        || e.state == EnrollmentState.NEED_ABANDON) {
       return false;
     }
     boolean settingPinAsOfficer = e.workflow == Workflow.ENROLL && e.soPinSource != null && !e.pinChanged;
