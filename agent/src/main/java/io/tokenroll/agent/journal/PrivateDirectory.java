@@ -53,6 +53,9 @@ public final class PrivateDirectory {
     if (Files.isDirectory(dir)) {
       return;
     }
+    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) { // the JDK would say only the path
+      throw new IOException(dir + " is not a directory (a file is in the way)");
+    }
     Path parent = dir.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
       create(parent);

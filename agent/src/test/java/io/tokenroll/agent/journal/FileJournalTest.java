@@ -141,4 +141,12 @@ class FileJournalTest {
     assertTrue(listing.unreadable().get(0).contains("copy-of-it.json")
         && listing.unreadable().get(0).contains(e.id + ".json"), listing.toString());
   }
+
+  /** A state directory that is a file is said to be one, not only named (the JDK's exception is the bare path). */
+  @Test
+  void aStateDirectoryThatIsAFile_isSaidToBeOne() throws Exception {
+    Path file = Files.writeString(dir.resolve("state"), "");
+    var ex = assertThrows(java.io.IOException.class, () -> new FileJournal(file.resolve("enrollments")));
+    assertEquals(file + " is not a directory (a file is in the way)", ex.getMessage());
+  }
 }

@@ -26,7 +26,7 @@ public final class FilePinSource implements PinSource {
       bytes = in.readNBytes(MAX_SIZE + 1);
     } catch (IOException e) {
       throw new io.tokenroll.pkcs11.PinUnavailableException("cannot read PIN file " + file + ": "
-          + e.getClass().getSimpleName());
+          + io.tokenroll.pkcs11.IoFailures.why(e));
     }
     try {
       if (bytes.length > MAX_SIZE) {

@@ -32,8 +32,9 @@ class PinSourceTest {
     Path empty = Files.writeString(dir.resolve("empty"), "\n");
     var e = assertThrows(TokenException.class, () -> PinSource.parse("file:" + empty).read(TOKEN, PinPurpose.USER));
     assertTrue(e.getMessage().contains("empty"));
-    assertThrows(TokenException.class, () -> PinSource.parse(dir.resolve("missing").toString()).read(TOKEN,
-        PinPurpose.USER));
+    var missing = assertThrows(TokenException.class, () -> PinSource.parse(dir.resolve("missing").toString())
+        .read(TOKEN, PinPurpose.USER));
+    assertTrue(missing.getMessage().endsWith("missing: no such file"), missing.getMessage());
   }
 
   @Test
