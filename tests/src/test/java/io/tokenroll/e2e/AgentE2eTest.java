@@ -219,7 +219,7 @@ class AgentE2eTest {
           done = journal(s).stream().filter(e -> e.state == EnrollmentState.COMPLETED).findFirst();
         }
         assertTrue(done.isPresent(), "enrolled while running: " + log);
-        assertEquals(label, done.get().tokenLabel);
+        assertEquals(label, done.get().token.label());
         try (var session = fresh.open()) {
           assertEquals(1, session.find(io.tokenroll.pkcs11.ObjectQuery.all()).stream()
               .filter(o -> o.objectClass() == ObjectClass.PRIVATE_KEY).count());

@@ -58,7 +58,7 @@ class AgentSchedulingBenchmark {
           ObjectNode clone = original.deepCopy();
           String id = String.format("%s-%05d", original.get("id").asText().substring(0, 20), i);
           clone.put("id", id);
-          clone.put("tokenLabel", "fleet-" + i);
+          ((ObjectNode) clone.get("token")).put("label", "fleet-" + i);
           if (i % 5 == 0) {
             clone.put("state", "PENDING_APPROVAL");
             clone.put("waiting", "APPROVAL");

@@ -194,11 +194,7 @@ class EnrollE2eTest {
       String here = enrollmentId(onHere);
       // the first one's card is taken away: its journal names a token no longer there (the shared SoftHSM2 store
       // of this JVM must not lose a token under it)
-      var journal = new io.tokenroll.agent.journal.FileJournal(s.state.resolve("enrollments"));
-      var gone = journal.find(enrollmentId(onGone)).orElseThrow();
-      gone.tokenLabel = "taken-away-" + s.token.label();
-      gone.tokenSerial = "0000000000000000";
-      journal.store(gone);
+      takeAway(s, enrollmentId(onGone));
       s.server.admin().requests().forEach(r -> s.server.admin().approveRequest(r.uuid()));
       Cli all = s.cli("resume");
       assertNotEquals(0, all.exitCode(), "the card that is gone is this run's failure: " + all);
@@ -242,8 +238,8 @@ class EnrollE2eTest {
   private static UUID takeAway(Stack s, String id) throws Exception {
     var journal = new io.tokenroll.agent.journal.FileJournal(s.state.resolve("enrollments"));
     var e = journal.find(id).orElseThrow();
-    e.tokenLabel = "lost-" + s.token.label();
-    e.tokenSerial = "0000000000000000";
+    e.token = new io.tokenroll.pkcs11.TokenRef(e.token.module(), e.token.moduleArgs(), "lost-" + s.token.label(),
+        "0000000000000000");
     journal.store(e);
     return e.requestId;
   }

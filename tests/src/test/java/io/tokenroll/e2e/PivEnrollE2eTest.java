@@ -294,7 +294,7 @@ class PivEnrollE2eTest {
                 .filter(e -> e.state == io.tokenroll.agent.enroll.EnrollmentState.COMPLETED).findFirst();
           }
           assertTrue(done.isPresent(), "enrolled when the card came: " + log);
-          assertEquals("piv", done.get().library);
+          assertEquals(java.nio.file.Path.of("piv"), done.get().token.module());
           assertTrue(yubicoStatus().contains("Slot 9a"), "its certificate in 9A");
         }
       }

@@ -25,7 +25,7 @@ final class EnrollmentViews {
 
   static View of(Enrollment e) {
     return new View(e.id.value(), e.workflow.toString(), e.protocol.toString(), e.state.name(), e.template,
-        e.tokenLabel, e.requestId == null ? null : e.requestId.toString(), e.caRequestId,
+        e.tokenLabel(), e.requestId == null ? null : e.requestId.toString(), e.caRequestId,
         e.smartcardUuid == null ? null : e.smartcardUuid.toString(), e.serverStatus, waitingFor(e), e.stuck,
         e.lastError, e.supersededBy == null ? null : e.supersededBy.value(), String.valueOf(e.created),
         String.valueOf(e.updated),
@@ -52,7 +52,7 @@ final class EnrollmentViews {
       return "the server (unreachable after " + e.attempts + " attempt(s): " + e.stuck + ")";
     }
     if (e.waiting == io.tokenroll.agent.enroll.Waiting.TOKEN_ABSENT) {
-      return "the token '" + e.tokenLabel + "' (not present: insert it, then 'tokenroll resume " + e.id + "')";
+      return "the token '" + e.tokenLabel() + "' (not present: insert it, then 'tokenroll resume " + e.id + "')";
     }
     if (e.waiting == io.tokenroll.agent.enroll.Waiting.PIN_NEEDED) {
       return "a PIN (" + e.lastError + "; give one with 'tokenroll resume " + e.id + " --pin-source …')";

@@ -43,7 +43,7 @@ final class StatusCommand extends BaseCommand {
     }
     Output.Table t = new Output.Table("ID", "WORKFLOW", "STATE", "TEMPLATE", "TOKEN", "REQUEST", "WAITING FOR");
     for (Enrollment e : list) {
-      t.row(e.id, e.workflow, e.state, e.template, e.tokenLabel, e.requestId, EnrollmentViews.waitingFor(e));
+      t.row(e.id, e.workflow, e.state, e.template, e.tokenLabel(), e.requestId, EnrollmentViews.waitingFor(e));
     }
     t.print(out());
     if (list.isEmpty()) {

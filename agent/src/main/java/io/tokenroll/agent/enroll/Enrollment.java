@@ -11,7 +11,9 @@ import java.util.UUID;
  * server's answer and the installation of its PFX items, then is erased.
  */
 public final class Enrollment {
-  public int formatVersion = 1;
+  /** The journal's format: 2 names the token in one reference ({@link #token}), 1 in four loose fields. */
+  public static final int FORMAT = 2;
+  public int formatVersion = FORMAT;
   public EnrollmentId id;
   public Workflow workflow = Workflow.ENROLL;
   public ServerProtocol protocol = ServerProtocol.MIM_CM;
@@ -33,10 +35,11 @@ public final class Enrollment {
   public String comment;
   public List<java.util.Map<String, String>> dataCollection = new ArrayList<>();
 
-  public String library;
-  public String moduleArgs;
-  public String tokenLabel;
-  public String tokenSerial;
+  /**
+   * The token this enrollment writes to, as the lock and the token layer name it: its module (a library's absolute
+   * path, or a provider's name), the module's arguments, its label and serial. Null for none yet.
+   */
+  public io.tokenroll.pkcs11.TokenRef token;
   public String pinSource;
   /** Windows key storage provider names and the PKCS#11 token URIs they stand for (--ksp). */
   public java.util.Map<String, String> kspMap = new java.util.LinkedHashMap<>();
@@ -103,19 +106,48 @@ public final class Enrollment {
   /** Records the token this enrollment writes to: its module, how to find it again, its PIN source, its card id. */
   public void recordToken(java.nio.file.Path module, String moduleArgs, io.tokenroll.pkcs11.TokenInfo token,
                           String pinSource) {
-    io.tokenroll.pkcs11.TokenRef ref = io.tokenroll.pkcs11.TokenRef.of(module, moduleArgs, token);
-    library = ref.module().toString();
-    this.moduleArgs = moduleArgs;
-    tokenLabel = token.label();
-    tokenSerial = token.serial();
+    this.token = io.tokenroll.pkcs11.TokenRef.of(module, moduleArgs, token);
     this.pinSource = pinSource;
     cardId = io.tokenroll.agent.token.CardIds.of(token);
     atr = token.atr();
   }
 
-  /** The token this enrollment writes to, as the lock and the token layer name it. */
-  public io.tokenroll.pkcs11.TokenRef token() {
-    return new io.tokenroll.pkcs11.TokenRef(java.nio.file.Path.of(library), moduleArgs, tokenLabel, tokenSerial);
+  /** The token's label, or null before one is recorded. */
+  public String tokenLabel() {
+    return token == null ? null : token.label();
+  }
+
+  /*
+   * Journals of format 1 named the token in four loose fields; they are read into the reference, whatever their
+   * order in the file (each keeps what the others set).
+   */
+  @com.fasterxml.jackson.annotation.JsonSetter("library")
+  private void legacyLibrary(String library) {
+    io.tokenroll.pkcs11.TokenRef t = legacy();
+    token = new io.tokenroll.pkcs11.TokenRef(library == null ? null : java.nio.file.Path.of(library), t.moduleArgs(),
+        t.label(), t.serial());
+  }
+
+  @com.fasterxml.jackson.annotation.JsonSetter("moduleArgs")
+  private void legacyModuleArgs(String moduleArgs) {
+    io.tokenroll.pkcs11.TokenRef t = legacy();
+    token = new io.tokenroll.pkcs11.TokenRef(t.module(), moduleArgs, t.label(), t.serial());
+  }
+
+  @com.fasterxml.jackson.annotation.JsonSetter("tokenLabel")
+  private void legacyTokenLabel(String label) {
+    io.tokenroll.pkcs11.TokenRef t = legacy();
+    token = new io.tokenroll.pkcs11.TokenRef(t.module(), t.moduleArgs(), label, t.serial());
+  }
+
+  @com.fasterxml.jackson.annotation.JsonSetter("tokenSerial")
+  private void legacyTokenSerial(String serial) {
+    io.tokenroll.pkcs11.TokenRef t = legacy();
+    token = new io.tokenroll.pkcs11.TokenRef(t.module(), t.moduleArgs(), t.label(), serial);
+  }
+
+  private io.tokenroll.pkcs11.TokenRef legacy() {
+    return token != null ? token : new io.tokenroll.pkcs11.TokenRef(null, null, null, null);
   }
 
   /**
@@ -188,10 +220,7 @@ public final class Enrollment {
     e.template = previous.template;
     e.templateUuid = previous.templateUuid;
     e.smartcardTemplate = previous.smartcardTemplate;
-    e.library = previous.library;
-    e.moduleArgs = previous.moduleArgs;
-    e.tokenLabel = previous.tokenLabel;
-    e.tokenSerial = previous.tokenSerial;
+    e.token = previous.token;
     e.pinSource = previous.pinSource;
     e.kspMap.putAll(previous.kspMap);
     e.cardId = previous.cardId;

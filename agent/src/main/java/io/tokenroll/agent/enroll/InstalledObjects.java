@@ -34,11 +34,11 @@ final class InstalledObjects {
       mine.addAll(x.installedCaIds);
       chainIds.add(x.id);
     }
-    String label = chain.get(0).tokenLabel;
+    String label = chain.get(0).tokenLabel(); // by label alone: a CA certificate kept too often costs nothing
     Set<String> others = new HashSet<>();
     for (Enrollment x : journal.all()) {
-      if (!chainIds.contains(x.id) && x.isLive() && x.tokenLabel != null
-          && x.tokenLabel.equals(label)) { // live or still under way: it may need the certificate
+      if (!chainIds.contains(x.id) && x.isLive() && x.tokenLabel() != null
+          && x.tokenLabel().equals(label)) { // live or still under way: it may need the certificate
         others.addAll(x.installedCaIds);
         others.addAll(x.usedCaIds);
       }

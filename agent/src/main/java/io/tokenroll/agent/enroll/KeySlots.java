@@ -83,8 +83,8 @@ final class KeySlots {
   static Set<KeyId> journaled(Journal journal, Enrollment e) throws java.io.IOException {
     Set<KeyId> held = new HashSet<>();
     for (Enrollment x : journal.all()) {
-      if (x.id.equals(e.id) || x.id.equals(e.previous) || !x.isLive() || x.library == null
-          || !x.token().equals(e.token())) {
+      if (x.id.equals(e.id) || x.id.equals(e.previous) || !x.isLive() || x.token == null
+          || !x.token.equals(e.token)) {
         continue;
       }
       for (KeyPlan k : x.keys) {

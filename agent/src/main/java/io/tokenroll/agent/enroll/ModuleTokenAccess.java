@@ -32,7 +32,7 @@ public final class ModuleTokenAccess implements TokenAccess {
 
   private TokenModule module() throws TokenException {
     if (module == null) {
-      module = e.token().load();
+      module = e.token.load();
     }
     return module;
   }
@@ -48,7 +48,7 @@ public final class ModuleTokenAccess implements TokenAccess {
   }
 
   public Pkcs11Uri uri() {
-    return e.token().uri();
+    return e.token.uri();
   }
 
   @Override
@@ -73,7 +73,7 @@ public final class ModuleTokenAccess implements TokenAccess {
 
   @Override
   public TokenLock lock() throws IOException {
-    return TokenLock.acquire(lockDir, e.token());
+    return TokenLock.acquire(lockDir, e.token);
   }
 
   @Override

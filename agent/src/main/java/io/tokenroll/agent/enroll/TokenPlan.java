@@ -95,12 +95,12 @@ public sealed interface TokenPlan {
 
   /** Whether an enrollment is this rule's, on this token; the cheap comparisons first, paths last. */
   private static boolean isFor(Target rule, TokenInfo token, Enrollment e) {
-    boolean sameToken = Objects.equals(e.tokenLabel, token.label())
-        && (e.tokenSerial == null || Objects.equals(e.tokenSerial, token.serial()));
+    boolean sameToken = e.token != null && Objects.equals(e.token.label(), token.label())
+        && (e.token.serial() == null || Objects.equals(e.token.serial(), token.serial()));
     boolean sameTemplate = sameToken && (rule.template().equalsIgnoreCase(e.template)
         || e.templateUuid != null && rule.template().equalsIgnoreCase(e.templateUuid.toString()));
-    return sameTemplate && e.library != null
-        && io.tokenroll.pkcs11.TokenRef.normalised(Path.of(e.library)).normalize()
+    return sameTemplate
+        && io.tokenroll.pkcs11.TokenRef.normalised(e.token.module()).normalize()
             .equals(io.tokenroll.pkcs11.TokenRef.normalised(rule.module()).normalize());
   }
 }

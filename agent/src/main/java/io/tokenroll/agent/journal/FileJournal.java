@@ -24,7 +24,7 @@ public final class FileJournal implements Journal {
       .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
       .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
       .enable(SerializationFeature.INDENT_OUTPUT)
-      .addModule(new InstantModule())
+      .addModule(new JournalValues())
       .build();
 
   private final Path dir;
@@ -44,6 +44,7 @@ public final class FileJournal implements Journal {
   @Override
   public void store(Enrollment e) throws IOException {
     e.updated = java.time.Instant.now();
+    e.formatVersion = Enrollment.FORMAT; // an entry read from an older format is written in this one
     byte[] bytes = JSON.writeValueAsBytes(e);
     PrivateFiles.replace(dir.resolve(e.id + ".json"), dir.resolve(e.id + ".json.tmp"), bytes);
   }
@@ -168,6 +169,9 @@ public final class FileJournal implements Journal {
     if (e.kspMap == null) {
       return "a null KSP map";
     }
+    if (e.token != null && (e.token.module() == null || e.token.label() == null)) {
+      return "a token without its module or label";
+    }
     for (var k : e.keys) {
       if (k.stage == null || k.usages == null || k.usages.contains(null)) {
         return "a key without a stage";
@@ -185,15 +189,26 @@ public final class FileJournal implements Journal {
     return s == null ? "" : s.lines().findFirst().orElse("");
   }
 
-  /** Instants as ISO-8601 text, without the jsr310 module. */
-  private static final class InstantModule extends com.fasterxml.jackson.databind.module.SimpleModule {
-    InstantModule() {
+  /**
+   * Instants as ISO-8601 text, without the jsr310 module; paths (a token's module) as they were given — Jackson's
+   * own would write a file: URI, made absolute, which turns a provider's name such as {@code piv} into a path.
+   */
+  private static final class JournalValues extends com.fasterxml.jackson.databind.module.SimpleModule {
+    JournalValues() {
       addSerializer(java.time.Instant.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer());
       addDeserializer(java.time.Instant.class, new com.fasterxml.jackson.databind.JsonDeserializer<>() {
         @Override
         public java.time.Instant deserialize(com.fasterxml.jackson.core.JsonParser p,
             com.fasterxml.jackson.databind.DeserializationContext c) throws IOException {
           return java.time.Instant.parse(p.getValueAsString());
+        }
+      });
+      addSerializer(Path.class, new com.fasterxml.jackson.databind.ser.std.ToStringSerializer());
+      addDeserializer(Path.class, new com.fasterxml.jackson.databind.JsonDeserializer<>() {
+        @Override
+        public Path deserialize(com.fasterxml.jackson.core.JsonParser p,
+            com.fasterxml.jackson.databind.DeserializationContext c) throws IOException {
+          return Path.of(p.getValueAsString());
         }
       });
     }

@@ -21,9 +21,7 @@ class TokenPlanTest {
     Enrollment e = Enrollment.create(Workflow.parse(workflow));
     e.state = state;
     e.created = created;
-    e.library = MODULE;
-    e.tokenLabel = "alice";
-    e.tokenSerial = "0001";
+    e.token = new io.tokenroll.pkcs11.TokenRef(java.nio.file.Path.of(MODULE), null, "alice", "0001");
     e.template = "Smart Card Logon";
     return e;
   }
@@ -45,7 +43,7 @@ class TokenPlanTest {
     Enrollment pending = enrollment("Enroll", EnrollmentState.PENDING_APPROVAL, NOW.minusSeconds(60));
     assertEquals(pending, ((TokenPlan.Resume) TokenPlan.of(RULE, TOKEN, List.of(pending), NOW)).enrollment());
     Enrollment otherToken = enrollment("Enroll", EnrollmentState.PENDING_APPROVAL, NOW);
-    otherToken.tokenLabel = "bob";
+    otherToken.token = new io.tokenroll.pkcs11.TokenRef(otherToken.token.module(), null, "bob", "0001");
     assertInstanceOf(TokenPlan.Enroll.class, TokenPlan.of(RULE, TOKEN, List.of(otherToken), NOW), "not this token's");
   }
 

@@ -149,4 +149,40 @@ class FileJournalTest {
     var ex = assertThrows(java.io.IOException.class, () -> new FileJournal(file.resolve("enrollments")));
     assertEquals(file + " is not a directory (a file is in the way)", ex.getMessage());
   }
+
+  /**
+   * The token is journaled as one reference; a format-1 entry's four loose fields (whatever their order) are read
+   * into it, and it is written back in the current format. A provider's name stays a name, not a path.
+   */
+  @Test
+  void theTokenReference_roundTrips_andAFormat1EntryIsReadIntoIt() throws Exception {
+    FileJournal j = new FileJournal(dir.resolve("enrollments"));
+    Enrollment piv = Enrollment.create(Workflow.ENROLL);
+    piv.token = new io.tokenroll.pkcs11.TokenRef(Path.of("piv"), null, "PIV_II", "00ff");
+    j.store(piv);
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+        dir.resolve("enrollments").resolve(piv.id + ".json").toFile());
+    assertEquals("piv", tree.get("token").get("module").asText());
+    assertEquals(piv.token, j.get(piv.id).orElseThrow().token);
+
+    Enrollment old = Enrollment.create(Workflow.ENROLL);
+    j.store(old);
+    Path file = dir.resolve("enrollments").resolve(old.id + ".json");
+    var node = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(file.toFile());
+    node.remove("token");
+    node.put("formatVersion", 1);
+    node.put("tokenSerial", "0011"); // before the library: the order of a file is not the order of the fields
+    node.put("library", "/usr/lib/softhsm/libsofthsm2.so");
+    node.put("tokenLabel", "alice");
+    node.put("moduleArgs", "slot=2");
+    Files.writeString(file, node.toString());
+    Enrollment read = j.get(old.id).orElseThrow();
+    assertEquals(new io.tokenroll.pkcs11.TokenRef(Path.of("/usr/lib/softhsm/libsofthsm2.so"), "slot=2", "alice",
+        "0011"), read.token);
+    j.store(read);
+    var back = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+    assertEquals(Enrollment.FORMAT, back.get("formatVersion").asInt());
+    assertTrue(back.has("token") && !back.has("tokenLabel") && !back.has("library"), back.toString());
+  }
 }
