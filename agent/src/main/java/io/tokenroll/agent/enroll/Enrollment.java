@@ -11,7 +11,10 @@ import java.util.UUID;
  * server's answer and the installation of its PFX items, then is erased.
  */
 public final class Enrollment {
-  /** The journal's format: 2 names the token in one reference ({@link #token}), 1 in four loose fields. */
+  /**
+   * The journal's format: 2 names the token in one reference ({@link #token}), 1 in four loose fields. An entry of
+   * a later format is not read (nor rewritten, which would drop what this version does not know).
+   */
   public static final int FORMAT = 2;
   public int formatVersion = FORMAT;
   public EnrollmentId id;
@@ -118,36 +121,67 @@ public final class Enrollment {
   }
 
   /*
-   * Journals of format 1 named the token in four loose fields; they are read into the reference, whatever their
-   * order in the file (each keeps what the others set).
+   * Format 1 named the token in four loose fields. They are still written beside the reference, for a tokenroll of
+   * format 1 that reads this journal after a downgrade (it would see no token, and enroll every card again); read,
+   * they count only for an entry without a reference (upgradeFormat1), so their order in a file does not matter.
    */
-  @com.fasterxml.jackson.annotation.JsonSetter("library")
-  private void legacyLibrary(String library) {
-    io.tokenroll.pkcs11.TokenRef t = legacy();
-    token = new io.tokenroll.pkcs11.TokenRef(library == null ? null : java.nio.file.Path.of(library), t.moduleArgs(),
-        t.label(), t.serial());
+  @com.fasterxml.jackson.annotation.JsonIgnore
+  private String[] format1; // library, moduleArgs, tokenLabel, tokenSerial, as read
+
+  @com.fasterxml.jackson.annotation.JsonProperty("library")
+  private String format1Library() {
+    return token == null || token.module() == null ? null : token.module().toString();
   }
 
-  @com.fasterxml.jackson.annotation.JsonSetter("moduleArgs")
-  private void legacyModuleArgs(String moduleArgs) {
-    io.tokenroll.pkcs11.TokenRef t = legacy();
-    token = new io.tokenroll.pkcs11.TokenRef(t.module(), moduleArgs, t.label(), t.serial());
+  @com.fasterxml.jackson.annotation.JsonProperty("library")
+  private void format1Library(String value) {
+    format1()[0] = value;
   }
 
-  @com.fasterxml.jackson.annotation.JsonSetter("tokenLabel")
-  private void legacyTokenLabel(String label) {
-    io.tokenroll.pkcs11.TokenRef t = legacy();
-    token = new io.tokenroll.pkcs11.TokenRef(t.module(), t.moduleArgs(), label, t.serial());
+  @com.fasterxml.jackson.annotation.JsonProperty("moduleArgs")
+  private String format1ModuleArgs() {
+    return token == null ? null : token.moduleArgs();
   }
 
-  @com.fasterxml.jackson.annotation.JsonSetter("tokenSerial")
-  private void legacyTokenSerial(String serial) {
-    io.tokenroll.pkcs11.TokenRef t = legacy();
-    token = new io.tokenroll.pkcs11.TokenRef(t.module(), t.moduleArgs(), t.label(), serial);
+  @com.fasterxml.jackson.annotation.JsonProperty("moduleArgs")
+  private void format1ModuleArgs(String value) {
+    format1()[1] = value;
   }
 
-  private io.tokenroll.pkcs11.TokenRef legacy() {
-    return token != null ? token : new io.tokenroll.pkcs11.TokenRef(null, null, null, null);
+  @com.fasterxml.jackson.annotation.JsonProperty("tokenLabel")
+  private String format1TokenLabel() {
+    return tokenLabel();
+  }
+
+  @com.fasterxml.jackson.annotation.JsonProperty("tokenLabel")
+  private void format1TokenLabel(String value) {
+    format1()[2] = value;
+  }
+
+  @com.fasterxml.jackson.annotation.JsonProperty("tokenSerial")
+  private String format1TokenSerial() {
+    return token == null ? null : token.serial();
+  }
+
+  @com.fasterxml.jackson.annotation.JsonProperty("tokenSerial")
+  private void format1TokenSerial(String value) {
+    format1()[3] = value;
+  }
+
+  private String[] format1() {
+    if (format1 == null) {
+      format1 = new String[4];
+    }
+    return format1;
+  }
+
+  /** After reading: an entry of format 1 (loose fields, no reference) gets its token reference from them. */
+  public void upgradeFormat1() {
+    String[] f = format1;
+    format1 = null;
+    if (token == null && f != null && (f[0] != null || f[2] != null)) {
+      token = new io.tokenroll.pkcs11.TokenRef(f[0] == null ? null : java.nio.file.Path.of(f[0]), f[1], f[2], f[3]);
+    }
   }
 
   /**

@@ -139,11 +139,18 @@ public final class FileJournal implements Journal {
     Enrollment e;
     try {
       e = JSON.readValue(json, Enrollment.class);
+      if (e != null) {
+        e.upgradeFormat1();
+      }
     } catch (RuntimeException ex) { // a value Jackson accepts but a field rejects (an unknown state name …)
       throw new IOException(ex.getMessage(), ex);
     }
     if (e == null || e.id == null || e.state == null) {
       throw new IOException("not a journal entry (no id or state)");
+    }
+    if (e.formatVersion > Enrollment.FORMAT) {
+      throw new IOException("written by a newer tokenroll (journal format " + e.formatVersion + "; this one reads up "
+          + "to " + Enrollment.FORMAT + "): left as it is");
     }
     String problem = shapeProblem(e);
     if (problem != null) {

@@ -183,6 +183,43 @@ class FileJournalTest {
     j.store(read);
     var back = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
     assertEquals(Enrollment.FORMAT, back.get("formatVersion").asInt());
-    assertTrue(back.has("token") && !back.has("tokenLabel") && !back.has("library"), back.toString());
+    assertEquals("alice", back.get("token").get("label").asText(), back.toString());
+    // the loose fields are written too, for a format-1 tokenroll after a downgrade (it would see no token)
+    assertEquals("alice", back.get("tokenLabel").asText());
+    assertEquals("/usr/lib/softhsm/libsofthsm2.so", back.get("library").asText());
+  }
+
+  /** Beside a token reference the loose fields count for nothing, wherever they are in the file. */
+  @Test
+  void looseFieldsBesideAReference_countForNothing() throws Exception {
+    FileJournal j = new FileJournal(dir.resolve("enrollments"));
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
+    e.token = new io.tokenroll.pkcs11.TokenRef(Path.of("/usr/lib/softhsm/libsofthsm2.so"), null, "alice", "0011");
+    j.store(e);
+    Path file = dir.resolve("enrollments").resolve(e.id + ".json");
+    var node = (com.fasterxml.jackson.databind.node.ObjectNode) new com.fasterxml.jackson.databind.ObjectMapper()
+        .readTree(file.toFile());
+    var token = node.remove("token");
+    node.put("tokenLabel", "mallory");
+    node.put("library", "/tmp/other.so");
+    node.set("token", token); // after the loose fields
+    Files.writeString(file, node.toString());
+    assertEquals(e.token, j.get(e.id).orElseThrow().token);
+  }
+
+  /** An entry of a later format is not read, and so never rewritten without what this version does not know. */
+  @Test
+  void anEntryOfALaterFormat_isNotRead() throws Exception {
+    FileJournal j = new FileJournal(dir.resolve("enrollments"));
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
+    j.store(e);
+    Path file = dir.resolve("enrollments").resolve(e.id + ".json");
+    String later = Files.readString(file).replace("\"formatVersion\" : " + Enrollment.FORMAT,
+        "\"formatVersion\" : " + (Enrollment.FORMAT + 1));
+    Files.writeString(file, later);
+    var ex = assertThrows(java.io.IOException.class, () -> j.get(e.id));
+    assertTrue(ex.getMessage().contains("newer tokenroll"), ex.getMessage());
+    assertTrue(j.all().isEmpty());
+    assertEquals(later, Files.readString(file));
   }
 }
