@@ -249,4 +249,30 @@ class AgentE2eTest {
       assertTrue(journal(s).isEmpty());
     }
   }
+
+  /**
+   * A journal file the agent cannot read may be the enrollment of a rule's token: no enrollment starts while it is
+   * there (said once, each round a failure); once it is removed, the token is enrolled.
+   */
+  @Test
+  void anUnreadableJournalFile_holdsNewEnrollments_untilRemoved() throws Exception {
+    try (Stack s = stack.fresh("agent-unreadable")) {
+      Path cfg = config(s, s.token.label(), s.token.userPinFile(), "Smart Card Logon EC", "");
+      List<String> log = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+      FileJournal journal = new FileJournal(s.state.resolve("enrollments"));
+      Path broken = Files.writeString(s.state.resolve("enrollments").resolve("20261205T000000-0badf11e.json"),
+          "{\"id\": \"20261205T000000-0badf11e\", \"state\": \"NEW\", \"keys\": null}");
+      Agent agent = new Agent(AgentConfig.read(cfg), journal, s.state, l -> log.add(l.text()), Clock.systemUTC());
+      for (int i = 0; i < 2; i++) {
+        assertEquals(1, agent.runOnce().failures(), log.toString());
+      }
+      assertTrue(journal.all().isEmpty(), "nothing started: " + log);
+      assertEquals(1, log.stream().filter(l -> l.contains("0badf11e") && l.contains("no new enrollment starts"))
+          .count(), log.toString());
+      Files.delete(broken);
+      Agent.Round round = agent.runOnce();
+      assertEquals(0, round.failures(), log.toString());
+      assertEquals(EnrollmentState.COMPLETED, journal.all().get(0).state, log.toString());
+    }
+  }
 }

@@ -258,6 +258,36 @@ class ProvisionE2eTest {
     }
   }
 
+  /**
+   * A card's journal entry renamed by hand cannot be read: provision does not take the card for a new one (a second
+   * key and certificate), it stops before any card, naming the file; back under its name, the card is skipped.
+   */
+  @Test
+  void anUnreadableJournalEntry_stopsProvisionBeforeAnyCard() throws Exception {
+    try (Stack s = stack.fresh("provision-unreadable")) {
+      Path pin = Backends.pinFile(s.dir, "fleet.pin", 6);
+      TestToken card = tokens("prov-unread", 1, pin).get(0);
+      List<String> args = provision(s, "Smart Card Logon EC", card.label(), "file:" + pin);
+      Cli first = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, first.exitCode(), first.toString());
+      Path entries = s.state.resolve("enrollments");
+      Path entry = entries.resolve(new FileJournal(entries).all().get(0).id + ".json");
+      Path renamed = java.nio.file.Files.move(entry, entries.resolve("renamed.json"));
+      Cli refused = Cli.run(args.toArray(String[]::new));
+      assertEquals(ExitCodes.FAILED, refused.exitCode(), refused.toString());
+      assertTrue(refused.err().contains("renamed.json") && refused.err().contains("no token was touched"),
+          refused.toString());
+      try (TokenSession session = card.open()) {
+        assertEquals(1, session.find(new ObjectQuery(ObjectClass.PRIVATE_KEY, null, null)).size(), "one key");
+      }
+      java.nio.file.Files.move(renamed, entry);
+      args.add("--json");
+      Cli again = Cli.run(args.toArray(String[]::new));
+      assertEquals(0, again.exitCode(), again.toString());
+      assertEquals("SKIPPED", JSON.readTree(again.out()).get(0).get("outcome").asText(), again.out());
+    }
+  }
+
   /** "Blank card in, enrolled card out": SoftHSM2's free slot is initialised with a label and PINs, then enrolled. */
   @Test
   void aBlankToken_isInitialised_thenEnrolled() throws Exception {

@@ -67,7 +67,7 @@ public final class Agent {
    */
   public record LogLine(String rule, String token, String enrollment, String message) {
     public String text() {
-      return (rule == null ? "" : "rule " + rule + ", token '" + token + "': ") + message;
+      return (rule == null ? "" : "rule " + rule + (token == null ? "" : ", token '" + token + "'") + ": ") + message;
     }
   }
 
@@ -104,6 +104,18 @@ public final class Agent {
       log.accept(new LogLine(null, null, null, "cannot read the journal: " + e.getMessage()));
       return new Round(done, 1);
     }
+    // A journal file that cannot be read may be the enrollment of a token about to be decided on: until it is
+    // fixed or removed, nothing new is started (hostile probe: a renamed entry got its token enrolled again)
+    List<String> unreadable = index.unreadable();
+    for (String why : unreadable) {
+      if (reported.add("unreadable|" + why)) {
+        log.accept(new LogLine(null, null, null, why + "; no new enrollment starts until it is fixed or removed"));
+      }
+    }
+    startsHeld = !unreadable.isEmpty();
+    if (startsHeld) {
+      failures++;
+    }
     // only unfinished, journaled enrollments are scheduled: the rest would be waited for forever
     java.util.Set<EnrollmentId> unfinished = new java.util.HashSet<>();
     all.stream().filter(e -> !e.state.isFinal()).forEach(e -> unfinished.add(e.id));
@@ -127,6 +139,8 @@ public final class Agent {
   }
 
   private int failures;
+  /** The journal has a file that cannot be read: no enrollment starts this round. */
+  private boolean startsHeld;
 
   /** Rounds until {@link #stop()}: every scan interval, or sooner when an enrollment's time comes. */
   public void run() throws InterruptedException {
@@ -191,9 +205,9 @@ public final class Agent {
         }
         try {
           current = e.id;
-          return report(rule, token, "resumed", counted(schedule(e, service.runOnce(e, true), now))); // journaled
+          return report(rule, token, "resumed", counted(schedule(e, service.runOnce(e, true)))); // journaled
         } catch (Exception failed) {
-          lookAgain.put(e.id, now.plus(poll(enrollmentPolls, e.id))); // a failed resume waits, not every round
+          lookAgain.put(e.id, clock.instant().plus(poll(enrollmentPolls, e.id))); // waits, not every round
           throw failed;
         }
       }
@@ -209,6 +223,9 @@ public final class Agent {
       if (!starts) {
         return null; // nothing to do: a current certificate, not yet due
       }
+      if (startsHeld) {
+        return null; // said once for the journal, above
+      }
       String key = rule.name() + "|" + token.label() + "|" + token.serial();
       Instant notBefore = tokenBackoff.get(key);
       if (notBefore != null && now.isBefore(notBefore)) {
@@ -223,7 +240,7 @@ public final class Agent {
         current = e.id;
         step = service.runOnce(e, false);
       } catch (Exception failed) {
-        Instant later = now.plus(poll(startPolls, key)); // a start that fails is not tried every round ...
+        Instant later = clock.instant().plus(poll(startPolls, key)); // a failed start is not tried every round ...
         tokenBackoff.put(key, later);
         if (current != null) { // ... nor its journaled enrollment, which the next rounds resume
           lookAgain.put(current, later);
@@ -231,11 +248,11 @@ public final class Agent {
         throw failed;
       }
       // journaled by start(): a refused PIN is on the enrollment, which later rounds find and never try again
-      schedule(step.enrollment(), step, now);
+      schedule(step.enrollment(), step);
       if (step.wake() == Step.Wake.DONE || step.wake() == Step.Wake.PARKED) {
         tokenBackoff.remove(key); // the journaled enrollment carries its own schedule from here
       } else if (step.wake() != Step.Wake.DONE) {
-        tokenBackoff.put(key, now.plus(step.waiting() == Waiting.PIN_NEEDED ? config.pollCeiling()
+        tokenBackoff.put(key, clock.instant().plus(step.waiting() == Waiting.PIN_NEEDED ? config.pollCeiling()
             : poll(startPolls, key)));
       }
       return report(rule, token, plan instanceof TokenPlan.Renew ? "renewed" : "enrolled", counted(step));
@@ -245,9 +262,12 @@ public final class Agent {
     }
   }
 
-  /** A step that ended on a PIN the token refused counts as a failure of the round: it waits for a person. */
+  /**
+   * A step that ended on a PIN the token refused, or one that cannot be had (a PIN file missing), counts as a
+   * failure of the round: it waits for a person.
+   */
   private Step counted(Step step) {
-    if (step.enrollment().pinRefused) {
+    if (step.enrollment().pinRefused || step.wake() == Step.Wake.PARKED && step.waiting() == Waiting.PIN_NEEDED) {
       failures++;
     }
     return step;
@@ -324,7 +344,8 @@ public final class Agent {
   }
 
   /** Decides when to look at a journaled enrollment again, from how its run stopped. */
-  private Step schedule(Enrollment e, Step step, Instant now) {
+  private Step schedule(Enrollment e, Step step) {
+    Instant now = clock.instant(); // intervals count from the end of the run, which may have taken a while
     switch (step.wake()) {
       case DONE -> {
         lookAgain.remove(e.id);

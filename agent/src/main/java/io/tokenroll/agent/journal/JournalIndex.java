@@ -60,6 +60,7 @@ public final class JournalIndex {
       return last;
     }
     Map<Path, Read> now = new HashMap<>();
+    List<String> broken = new ArrayList<>();
     try (DirectoryStream<Path> files = Files.newDirectoryStream(journal.directory(), "*.json")) {
       for (Path f : files) {
         BasicFileAttributes attrs;
@@ -77,8 +78,8 @@ public final class JournalIndex {
         try {
           now.put(f, new Read(attrs.fileKey(), attrs.lastModifiedTime(), attrs.size(),
               attrs.lastModifiedTime().toInstant().isBefore(settledBefore), FileJournal.read(f)));
-        } catch (IOException unreadable) {
-          // left out, as FileJournal.list() leaves it out of the enrollments; 'status' names it
+        } catch (IOException unreadable) { // left out, as FileJournal.list() leaves it out of the enrollments
+          broken.add(unreadable.getMessage());
         }
       }
     }
@@ -91,6 +92,17 @@ public final class JournalIndex {
     directorySettled = directory.toInstant().isBefore(settledBefore);
     lookedAt = clock;
     last = List.copyOf(list);
+    unreadable = List.copyOf(broken);
     return last;
   }
+
+  /**
+   * The files the last look could not read, each with why: any of them may be an enrollment of a token a reader
+   * is about to decide on.
+   */
+  public synchronized List<String> unreadable() {
+    return unreadable;
+  }
+
+  private List<String> unreadable = List.of();
 }

@@ -107,6 +107,14 @@ public final class Provisioning {
       List<TokenInfo> present = module.tokens();
       List<TokenInfo> cards = new ArrayList<>(present.stream()
           .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && request.tokens().matches(t)).toList());
+      // a journal file that cannot be read may be the enrollment of one of these cards: enrolling it again would
+      // give the card a second key and certificate (hostile probe: a renamed entry), so a person looks first
+      List<String> unreadable = journal.list().unreadable();
+      if (!unreadable.isEmpty()) {
+        throw new io.tokenroll.agent.enroll.EnrollmentException("the journal has " + unreadable.size() + " file(s) "
+            + "it cannot read, which may be enrollments of these cards — fix or remove them first: "
+            + String.join("; ", unreadable));
+      }
       List<CardResult> notStarted = new ArrayList<>();
       if (request.init() != null) {
         BlankTokens.Result blanks = BlankTokens.initialise(module, present, request.init(), request.pinSource());
