@@ -406,13 +406,18 @@ final class PivSession implements TokenSession {
         && (slot == PivSlot.SIGNATURE || !card.pinVerified);
     PivChannel.Answer a = again ? verify(pins, PinPurpose.CONTEXT_SPECIFIC, operation) : card.transaction(operation);
     if (lostLogin(a) && pins != null && !again) {
-      // Another program used the card since our login — its SELECT, of PIV or another application, reset the PIN's
-      // verified state (an agent meets this whenever a browser or a logon service looks at the card). The PIV
-      // application is selected again and the PIN the card accepted is verified again from the login's source,
-      // once, as OpenSC's PIN cache does (sc_pkcs15_pincache_revalidate): a refusal now ends here like any other.
+      // Another program used the card since our login (an agent meets this whenever a browser or a logon service
+      // looks at the card): its SELECT of PIV reset the PIN's verified state (6982), or it left another application
+      // selected (6D00, 6E00), which is selected away — which resets the management key's authentication too. The
+      // PIN is verified again from the login's source, once, as OpenSC's PIN cache does
+      // (sc_pkcs15_pincache_revalidate): a refusal — the source may give another PIN by now — ends the login here.
+      boolean elsewhere = a.sw() != 0x6982;
       a = verify(pins, PinPurpose.CONTEXT_SPECIFIC, () -> {
-        if (!card.select()) { // not the PIN of whatever answers now
-          throw new TokenException("the card in " + card.reader() + " no longer selects its PIV application");
+        if (elsewhere) {
+          card.administrator = false;
+          if (!card.select()) { // not the PIN of whatever answers now
+            throw new TokenException("the card in " + card.reader() + " no longer selects its PIV application");
+          }
         }
         return null;
       }, operation);
