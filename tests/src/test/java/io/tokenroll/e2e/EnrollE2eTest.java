@@ -230,7 +230,9 @@ class EnrollE2eTest {
       assertEquals("Abandoned", requestStatus(s, keyedRequest));
       JsonNode st = status(s, keyed);
       assertEquals("ABANDONED", st.get("state").asText(), st.toString());
-      assertTrue(st.toString().contains("said to be lost") && st.toString().contains("stay on it"), st.toString());
+      assertTrue(st.toString().contains("said to be lost") && st.toString().contains("stay on it")
+          && st.toString().contains("may have issued certificates") && st.toString().contains("have them revoked"),
+          st.toString());
     }
   }
 

@@ -36,7 +36,8 @@ final class AbandonCommand extends EnrollmentCommand {
             + (e.state == EnrollmentState.COMPLETED ? "; use 'tokenroll retire' to remove its certificates" : ""));
       }
       e.lastError = "abandoned on request";
-      e.tokenLost |= tokenLost; // journaled: a resume after a crash does not look for the token either
+      e.tokenLost = tokenLost; // journaled: a resume after a crash does not look for it either (a card found
+      // again after an abandon that could not finish is cleaned by a plain abandon)
       e.state = EnrollmentState.NEED_ABANDON;
       journal.store(e);
     }
