@@ -55,7 +55,8 @@ final class EnrollmentViews {
       return "the token '" + e.tokenLabel() + "' (not present: insert it, then 'tokenroll resume " + e.id + "')";
     }
     if (e.waiting == io.tokenroll.agent.enroll.Waiting.PIN_NEEDED) {
-      return "a PIN (" + e.lastError + "; give one with 'tokenroll resume " + e.id + " --pin-source …')";
+      return "a PIN (" + (e.lastError == null ? "" : e.lastError + "; ") + "give one with 'tokenroll resume " + e.id
+          + " --pin-source …')";
     }
     return switch (e.state) {
       case PENDING_APPROVAL -> e.caRequestId != null && e.requestId == null

@@ -138,6 +138,7 @@ public final class EnrollmentService {
         if (waiting != null) { // the login before the run: the same parking as within it, journaled alike
           e.waiting = waiting;
           e.pinRefused = TokenFailures.refusesPin(ex);
+          e.lastError = ex.getMessage(); // what 'status' says it waits for
           if (journal.get(e.id).isPresent()) {
             journal.store(e);
           }

@@ -54,8 +54,7 @@ public final class PasswordSource {
     try (var in = Files.newInputStream(f)) { // a stream: a FIFO or <(…) has no size, and may never end
       bytes = in.readNBytes(maxFileBytes + 1);
     } catch (IOException e) {
-      throw new IOException("cannot read the " + what + " file " + f + ": " + io.tokenroll.pkcs11.IoFailures.why(e),
-          e);
+      throw new IOException("cannot read " + f + " for the " + what + ": " + io.tokenroll.pkcs11.IoFailures.why(e), e);
     }
     try {
       if (bytes.length > maxFileBytes) {

@@ -54,7 +54,8 @@ public final class PrivateDirectory {
       return;
     }
     if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) { // the JDK would say only the path
-      throw new IOException(dir + " is not a directory (a file is in the way)");
+      throw new IOException(dir + " is not a directory (" + (Files.isSymbolicLink(dir) ? "a link to "
+          + Files.readSymbolicLink(dir) + ", which is no directory" : "a file is in the way") + ")");
     }
     Path parent = dir.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {

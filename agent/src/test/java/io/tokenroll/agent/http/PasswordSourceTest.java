@@ -23,9 +23,9 @@ class PasswordSourceTest {
   void aMissingOrDirectoryFile_saysWhatAndWhy() {
     var missing = assertThrows(IOException.class, () -> PasswordSource.read("file:" + dir.resolve("none"),
         "password"));
-    assertEquals("cannot read the password file " + dir.resolve("none") + ": no such file", missing.getMessage());
+    assertEquals("cannot read " + dir.resolve("none") + " for the password: no such file", missing.getMessage());
     var directory = assertThrows(IOException.class, () -> PasswordSource.read("file:" + dir, "password"));
-    assertTrue(directory.getMessage().startsWith("cannot read the password file " + dir + ": "),
+    assertTrue(directory.getMessage().startsWith("cannot read " + dir + " for the password: "),
         directory.getMessage());
   }
 }
