@@ -53,10 +53,6 @@ public final class PrivateDirectory {
     if (Files.isDirectory(dir)) {
       return;
     }
-    if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) { // the JDK would say only the path
-      throw new IOException(dir + " is not a directory (" + (Files.isSymbolicLink(dir) ? "a link to "
-          + Files.readSymbolicLink(dir) + ", which is no directory" : "a file is in the way") + ")");
-    }
     Path parent = dir.toAbsolutePath().getParent();
     if (parent != null && !Files.isDirectory(parent)) {
       create(parent);
@@ -64,7 +60,12 @@ public final class PrivateDirectory {
     try {
       Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
     } catch (java.nio.file.FileAlreadyExistsException e) {
-      // made by another process in between: checked like any existing directory
+      // made by another thread or process in between — checked like any existing directory — or not a directory,
+      // which the JDK would say with the path alone (asked only here: a look before the creation races with it)
+      if (!Files.isDirectory(dir)) {
+        throw new IOException(dir + " is not a directory (" + (Files.isSymbolicLink(dir) ? "a link to "
+            + Files.readSymbolicLink(dir) + ", which is no directory" : "a file is in the way") + ")");
+      }
     }
   }
 

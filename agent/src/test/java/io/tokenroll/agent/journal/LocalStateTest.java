@@ -108,4 +108,31 @@ class LocalStateTest {
     assertEquals(4, l.unreadable().size(), l.unreadable().toString());
     assertTrue(l.unreadable().stream().allMatch(s -> s.contains("is unreadable")), l.unreadable().toString());
   }
+
+  /**
+   * Workers that make the same private directory at once (provision's first claims) all get it: another one making
+   * it in between is not "a file in the way" (the provision benchmark met that race).
+   */
+  @Test
+  void manyThreadsMakingOneDirectory_allGetIt() throws Exception {
+    for (int round = 0; round < 50; round++) {
+      Path dir = tmp.resolve("race-" + round).resolve("claims");
+      java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(8);
+      var pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+      try {
+        var made = new java.util.ArrayList<java.util.concurrent.Future<Path>>();
+        for (int i = 0; i < 8; i++) {
+          made.add(pool.submit(() -> {
+            start.await();
+            return PrivateDirectory.ensure(dir);
+          }));
+        }
+        for (var f : made) {
+          assertEquals(dir, f.get(), "round " + round);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+    }
+  }
 }
