@@ -99,6 +99,15 @@ public interface TokenSession extends AutoCloseable {
     throw new TokenUnsupportedException(info().describe() + " has no administrator key");
   }
 
+  /**
+   * Whether the card counts this session as its administrator, as far as the session knows: false where there is
+   * none, before {@link #authenticateAdministrator}, and once the session learnt the card forgot it (another
+   * program selected the card's application).
+   */
+  default boolean isAdministrator() {
+    return false;
+  }
+
   /** Replaces the administrator key (after {@link #authenticateAdministrator}), with one of the same algorithm. */
   default void changeAdministratorKey(byte[] newKey) throws TokenException {
     throw new TokenUnsupportedException(info().describe() + " has no administrator key");

@@ -116,6 +116,9 @@ class PivConformanceTest extends TokenConformanceTest {
         io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA, key.publicKey(), data, signer.sign(data)));
     org.junit.jupiter.api.Assertions.assertFalse(session.refreshInfo().userPin().countLow(),
         "no failed PIN try: " + session.refreshInfo().userPin());
-    prepare(session); // the SELECT ended the management key's authentication too
+    org.junit.jupiter.api.Assertions.assertFalse(session.isAdministrator(),
+        "the SELECT ended the management key's authentication too: the next write authenticates again");
+    prepare(session);
+    org.junit.jupiter.api.Assertions.assertTrue(session.isAdministrator());
   }
 }

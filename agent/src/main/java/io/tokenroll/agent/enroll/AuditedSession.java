@@ -136,6 +136,11 @@ public final class AuditedSession implements TokenSession {
   }
 
   @Override
+  public boolean isAdministrator() {
+    return s.isAdministrator();
+  }
+
+  @Override
   public void authenticateAdministrator(io.tokenroll.pkcs11.AdminKey key) throws TokenException {
     s.authenticateAdministrator(key);
   }

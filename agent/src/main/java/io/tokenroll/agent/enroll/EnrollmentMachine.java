@@ -153,10 +153,13 @@ public final class EnrollmentMachine {
     return Step.now(e);
   }
 
-  /** Authenticates the card administrator once a run, on tokens whose writes need it (PIV's management key). */
+  /**
+   * Authenticates the card administrator once a run, on tokens whose writes need it (PIV's management key), and
+   * again when the session learnt the card forgot it (another program selected the card since).
+   */
   private void administrator(Enrollment e, TokenSession s) throws IOException, ServerException, TokenException,
       EnrollmentException {
-    if (administered != s && s.capabilities().administratorKey()) {
+    if ((administered != s || !s.isAdministrator()) && s.capabilities().administratorKey()) {
       protocol.authenticateAdministrator(e, s);
       administered = s;
     }

@@ -197,6 +197,11 @@ final class PivSession implements TokenSession {
   }
 
   @Override
+  public boolean isAdministrator() {
+    return card.administrator;
+  }
+
+  @Override
   public synchronized void authenticateAdministrator(AdminKey key) throws TokenException {
     card.administrator = false;
     List<AdminAlgorithm> order = new ArrayList<>(ADMIN_ALGORITHMS);
@@ -408,13 +413,13 @@ final class PivSession implements TokenSession {
     if (lostLogin(a) && pins != null && !again) {
       // Another program used the card since our login (an agent meets this whenever a browser or a logon service
       // looks at the card): its SELECT of PIV reset the PIN's verified state (6982), or it left another application
-      // selected (6D00, 6E00), which is selected away — which resets the management key's authentication too. The
+      // selected (6D00, 6E00), which is selected away; either SELECT reset the management key's authentication. The
       // PIN is verified again from the login's source, once, as OpenSC's PIN cache does
       // (sc_pkcs15_pincache_revalidate): a refusal — the source may give another PIN by now — ends the login here.
       boolean elsewhere = a.sw() != 0x6982;
+      card.administrator = false; // either SELECT ended it: the next write authenticates again
       a = verify(pins, PinPurpose.CONTEXT_SPECIFIC, () -> {
         if (elsewhere) {
-          card.administrator = false;
           if (!card.select()) { // not the PIN of whatever answers now
             throw new TokenException("the card in " + card.reader() + " no longer selects its PIV application");
           }
