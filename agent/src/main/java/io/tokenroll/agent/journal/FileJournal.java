@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One JSON file per enrollment in a directory (mode 0700, files 0600). A store writes {@code <id>.json.tmp},
+ * One JSON file per enrollment in a directory (mode 0700, files 0600). A store writes {@code <id>.json.<random>.tmp},
  * fsyncs it, renames it over {@code <id>.json} and fsyncs the directory, so after a crash the file holds either
  * the old or the new state, never half of one. Temporary files and unknown fields are ignored on load.
  */
@@ -46,7 +46,11 @@ public final class FileJournal implements Journal {
     e.updated = java.time.Instant.now();
     e.formatVersion = Enrollment.FORMAT; // an entry read from an older format is written in this one
     byte[] bytes = JSON.writeValueAsBytes(e);
-    PrivateFiles.replace(dir.resolve(e.id + ".json"), dir.resolve(e.id + ".json.tmp"), bytes);
+    // a temporary name of its own: two stores of one entry at once (the agent dating an enrollment while a CLI
+    // renewal marks it superseded) must not write into each other's file and rename it half-written (review)
+    String tmp = e.id + ".json." + Long.toUnsignedString(java.util.concurrent.ThreadLocalRandom.current().nextLong(),
+        36) + ".tmp";
+    PrivateFiles.replace(dir.resolve(e.id + ".json"), dir.resolve(tmp), bytes);
   }
 
   /** The right to run enrollment {@code id} in this process; empty while another run holds it. */

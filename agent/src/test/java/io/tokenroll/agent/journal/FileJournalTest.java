@@ -222,4 +222,46 @@ class FileJournalTest {
     assertTrue(j.all().isEmpty());
     assertEquals(later, Files.readString(file));
   }
+
+  /**
+   * Two stores of one entry at once (the agent dating it while a CLI renewal supersedes it) never fail nor leave the
+   * file half-written for a reader: each writes a temporary file of its own (review: with one shared name, readers
+   * met empty files and a thousand stores failed in 5 s).
+   */
+  @Test
+  void twoStoresOfOneEntryAtOnce_neverLeaveItUnreadable() throws Exception {
+    FileJournal j = new FileJournal(dir.resolve("enrollments"));
+    Enrollment e = Enrollment.create(Workflow.ENROLL);
+    j.store(e);
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+    try {
+      long until = System.nanoTime() + 1_000_000_000L;
+      var writers = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+      for (int w = 0; w < 2; w++) {
+        writers.add(pool.submit(() -> {
+          Enrollment mine = j.get(e.id).orElseThrow();
+          int n = 0;
+          while (System.nanoTime() < until) {
+            j.store(mine);
+            n++;
+          }
+          return n;
+        }));
+      }
+      var reader = pool.submit(() -> {
+        java.util.List<String> seen = new java.util.ArrayList<>();
+        while (System.nanoTime() < until) {
+          seen.addAll(j.list().unreadable());
+        }
+        return seen;
+      });
+      for (var w : writers) {
+        assertTrue(w.get() > 0);
+      }
+      assertEquals(java.util.List.of(), reader.get());
+      assertEquals(1, j.all().size());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
 }
