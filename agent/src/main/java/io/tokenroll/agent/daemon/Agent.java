@@ -112,6 +112,7 @@ public final class Agent {
         log.accept(new LogLine(null, null, null, why + "; no new enrollment starts until it is fixed or removed"));
       }
     }
+    reported.removeIf(k -> k.startsWith("unreadable|") && !unreadable.contains(k.substring(11))); // said again
     startsHeld = !unreadable.isEmpty();
     if (startsHeld) {
       failures++;
@@ -284,6 +285,9 @@ public final class Agent {
     try (TokenLock deciding = TokenLock.acquire(TokenLock.defaultDirectory(),
         TokenRef.of(Path.of(rule.module()), rule.moduleArgs(), token))) {
       TokenPlan plan = TokenPlan.of(rule.target(), token, index.enrollments(), now);
+      if (!index.unreadable().isEmpty()) {
+        return null; // a file that became unreadable since the round began: said by the next round
+      }
       Enrollment e;
       if (plan instanceof TokenPlan.Renew rn) {
         e = Enrollment.followUp(rn.current(), Workflow.RENEW);

@@ -198,6 +198,11 @@ public final class Provisioning {
     try (TokenLock deciding = TokenLock.acquire(TokenLock.defaultDirectory(),
         TokenRef.of(request.target().module(), request.moduleArgs(), token))) {
       TokenPlan next = TokenPlan.of(request.target(), token, journaled.enrollments(), clock.instant());
+      if (!journaled.unreadable().isEmpty()) { // one that became unreadable since the run began (review)
+        return done(new CardResult(token.label(), token.serial(), CardResult.Outcome.FAILED, "not started: the "
+            + "journal has a file it cannot read, which may be this card's enrollment — "
+            + journaled.unreadable().get(0), null, List.of(), millis(started), steps));
+      }
       String pins = pinSource(request.pinSource(), token);
       if (next instanceof TokenPlan.Resume r) {
         e = journal.get(r.enrollment().id).orElse(r.enrollment());
