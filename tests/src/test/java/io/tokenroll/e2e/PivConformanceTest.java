@@ -121,4 +121,29 @@ class PivConformanceTest extends TokenConformanceTest {
     prepare(session);
     org.junit.jupiter.api.Assertions.assertTrue(session.isAdministrator());
   }
+
+  /**
+   * Another program leaves the card's other application selected (OpenPGP, on a card with both) between two
+   * signatures: PIV answers nothing (6D00) until it is selected again, which the session does before verifying the
+   * PIN again; the signature comes, no PIN try is counted, and the management key is counted lost.
+   */
+  @org.junit.jupiter.api.Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
+  void anotherApplicationSelected_betweenTwoSignatures_isSelectedAway() throws Exception {
+    var key = session.generateKeyPair(io.tokenroll.pkcs11.KeyTemplate.signing(KeySpec.parse("EC-P256"), "9A")
+        .withId(io.tokenroll.pkcs11.piv.PivSlot.AUTHENTICATION.id()));
+    var signer = session.signer(key.ref().id(), io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA);
+    byte[] data = "after another application".getBytes();
+    signer.sign(data);
+    // OpenSC's default driver: its PIV driver would select PIV again before each command
+    String other = Backends.run(java.util.List.of("opensc-tool", "-r", "Virtual PCD 00 00", "-c", "default", "-s",
+        "00A4040006D27600012401", "-s", "00200080"), Map.of(), 30);
+    org.junit.jupiter.api.Assertions.assertTrue(other.contains("SW1=0x6D"), "PIV is not selected: " + other);
+    org.junit.jupiter.api.Assertions.assertTrue(io.tokenroll.pkcs11.testing.JdkSignatures.verifies(
+        io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA, key.publicKey(), data, signer.sign(data)));
+    org.junit.jupiter.api.Assertions.assertFalse(session.refreshInfo().userPin().countLow(),
+        "no failed PIN try: " + session.refreshInfo().userPin());
+    org.junit.jupiter.api.Assertions.assertFalse(session.isAdministrator());
+    prepare(session);
+  }
 }

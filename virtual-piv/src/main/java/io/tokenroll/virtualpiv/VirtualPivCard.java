@@ -27,6 +27,11 @@ import java.util.Map;
 public final class VirtualPivCard implements AutoCloseable {
   /** The PIV application's AID (SP 800-73-4 Part 1, 2.2); a SELECT may give any prefix of it from A0 00 00 03 08. */
   static final byte[] AID = HexFormat.of().parseHex("A000000308000010000100");
+  /**
+   * A second application, the OpenPGP card's AID (RID D276000124, ISO/IEC 7816-5), which another program may select
+   * on a card that has both: PIV commands then answer 6D00 until PIV is selected again.
+   */
+  static final byte[] OTHER_APPLICATION = HexFormat.of().parseHex("D27600012401");
   /** Default PIN, as on cards from the factory and in the issue: 123456. */
   static final String DEFAULT_PIN = "123456";
   /** Default PUK: 12345678. */
@@ -348,6 +353,12 @@ public final class VirtualPivCard implements AutoCloseable {
   }
 
   private byte[] select(int p1, byte[] aid) {
+    if (p1 == 0x04 && Arrays.equals(aid, OTHER_APPLICATION)) { // as a YubiKey's OpenPGP: PIV is left, and forgets
+      selected = false;
+      pinVerified = false;
+      adminAuthenticated = false;
+      return sw(0x9000);
+    }
     if (p1 != 0x04 || aid.length < 5 || aid.length > AID.length
         || !Arrays.equals(aid, Arrays.copyOf(AID, aid.length))) {
       return sw(0x6A82);
