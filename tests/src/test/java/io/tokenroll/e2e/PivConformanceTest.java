@@ -123,27 +123,33 @@ class PivConformanceTest extends TokenConformanceTest {
   }
 
   /**
-   * Another program leaves the card's other application selected (OpenPGP, on a card with both) between two
-   * signatures: PIV answers nothing (6D00) until it is selected again, which the session does before verifying the
-   * PIN again; the signature comes, no PIN try is counted, and the management key is counted lost.
+   * Another program leaves the card's other application selected (OpenPGP, on a card with both) before a signature
+   * with 9A, then before one with 9C (PIN Always, verified before each use): PIV answers nothing (6D00) until it is
+   * selected again, which the session does before verifying the PIN again; both signatures come, no PIN try is
+   * counted, and the management key is counted lost.
    */
   @org.junit.jupiter.api.Test
   @org.junit.jupiter.api.Order(Integer.MAX_VALUE - 1)
-  void anotherApplicationSelected_betweenTwoSignatures_isSelectedAway() throws Exception {
-    var key = session.generateKeyPair(io.tokenroll.pkcs11.KeyTemplate.signing(KeySpec.parse("EC-P256"), "9A")
-        .withId(io.tokenroll.pkcs11.piv.PivSlot.AUTHENTICATION.id()));
-    var signer = session.signer(key.ref().id(), io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA);
+  void anotherApplicationSelected_beforeASignature_isSelectedAway() throws Exception {
+    var authentication = session.generateKeyPair(io.tokenroll.pkcs11.KeyTemplate.signing(KeySpec.parse("EC-P256"),
+        "9A").withId(io.tokenroll.pkcs11.piv.PivSlot.AUTHENTICATION.id()));
+    var signature = session.generateKeyPair(io.tokenroll.pkcs11.KeyTemplate.signing(KeySpec.parse("EC-P256"), "9C")
+        .withId(io.tokenroll.pkcs11.piv.PivSlot.SIGNATURE.id()));
+    session.signer(authentication.ref().id(), io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA).sign(new byte[1]);
     byte[] data = "after another application".getBytes();
-    signer.sign(data);
-    // OpenSC's default driver: its PIV driver would select PIV again before each command
-    String other = Backends.run(java.util.List.of("opensc-tool", "-r", "Virtual PCD 00 00", "-c", "default", "-s",
-        "00A4040006D27600012401", "-s", "00200080"), Map.of(), 30);
-    org.junit.jupiter.api.Assertions.assertTrue(other.contains("SW1=0x6D"), "PIV is not selected: " + other);
-    org.junit.jupiter.api.Assertions.assertTrue(io.tokenroll.pkcs11.testing.JdkSignatures.verifies(
-        io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA, key.publicKey(), data, signer.sign(data)));
+    for (var key : java.util.List.of(authentication, signature)) {
+      // OpenSC's default driver: its PIV driver would select PIV again before each command
+      String other = Backends.run(java.util.List.of("opensc-tool", "-r", "Virtual PCD 00 00", "-c", "default", "-s",
+          "00A4040006D27600012401", "-s", "00200080"), Map.of(), 30);
+      org.junit.jupiter.api.Assertions.assertTrue(other.contains("SW1=0x6D"), "PIV is not selected: " + other);
+      var signer = session.signer(key.ref().id(), io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA);
+      org.junit.jupiter.api.Assertions.assertTrue(io.tokenroll.pkcs11.testing.JdkSignatures.verifies(
+          io.tokenroll.pkcs11.SignatureAlgorithm.SHA256_ECDSA, key.publicKey(), data, signer.sign(data)),
+          "slot " + key.ref().id());
+      org.junit.jupiter.api.Assertions.assertFalse(session.isAdministrator());
+    }
     org.junit.jupiter.api.Assertions.assertFalse(session.refreshInfo().userPin().countLow(),
         "no failed PIN try: " + session.refreshInfo().userPin());
-    org.junit.jupiter.api.Assertions.assertFalse(session.isAdministrator());
     prepare(session);
   }
 }

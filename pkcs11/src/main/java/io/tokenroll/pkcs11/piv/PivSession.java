@@ -101,21 +101,26 @@ final class PivSession implements TokenSession {
     card.userPins = pins; // a signature with 9C asks for the PIN again (PIN Always)
   }
 
-  /** VERIFY with one PIN from {@code pins}, in the transaction of {@code then} when there is one. */
+  /**
+   * VERIFY with one PIN from {@code pins}, in the transaction of {@code then} when there is one. When another
+   * application answers (6D00, 6E00: another program left it selected) the PIN never reached PIV and no try was
+   * counted: PIV is selected again — which ends the management key's authentication too — and the PIN sent to it.
+   */
   private <T> T verify(PinSource pins, PinPurpose purpose, PivChannel.Work<T> then) throws TokenException {
-    return verify(pins, purpose, () -> null, then);
-  }
-
-  /** VERIFY as above, after {@code first} in the same transaction (a SELECT that brings the application back). */
-  private <T> T verify(PinSource pins, PinPurpose purpose, PivChannel.Work<?> first, PivChannel.Work<T> then)
-      throws TokenException {
     byte[] block = new byte[8];
     try (Pin pin = pins.read(info, purpose)) {
       pinBlock(pin, "PIN", block, 0);
       return card.transaction(() -> {
-        first.run();
         try {
-          refused(card.send(0x20, 0x00, 0x80, block).sw(), "PIN");
+          int sw = card.send(0x20, 0x00, 0x80, block).sw();
+          if (sw == 0x6D00 || sw == 0x6E00) {
+            card.administrator = false;
+            if (!card.select()) { // not the PIN of whatever answers now
+              throw new TokenException("the card in " + card.reader() + " no longer selects its PIV application");
+            }
+            sw = card.send(0x20, 0x00, 0x80, block).sw();
+          }
+          refused(sw, "PIN");
         } catch (TokenException refusedOrGone) { // the source is not asked again by itself: a new login must be
           card.pinVerified = false;
           card.userPins = null;
@@ -413,19 +418,11 @@ final class PivSession implements TokenSession {
     if (lostLogin(a) && pins != null && !again) {
       // Another program used the card since our login (an agent meets this whenever a browser or a logon service
       // looks at the card): its SELECT of PIV reset the PIN's verified state (6982), or it left another application
-      // selected (6D00, 6E00), which is selected away; either SELECT reset the management key's authentication. The
-      // PIN is verified again from the login's source, once, as OpenSC's PIN cache does
+      // selected (6D00, 6E00: VERIFY selects PIV again); either SELECT ended the management key's authentication.
+      // The PIN is verified again from the login's source, once, as OpenSC's PIN cache does
       // (sc_pkcs15_pincache_revalidate): a refusal — the source may give another PIN by now — ends the login here.
-      boolean elsewhere = a.sw() != 0x6982;
-      card.administrator = false; // either SELECT ended it: the next write authenticates again
-      a = verify(pins, PinPurpose.CONTEXT_SPECIFIC, () -> {
-        if (elsewhere) {
-          if (!card.select()) { // not the PIN of whatever answers now
-            throw new TokenException("the card in " + card.reader() + " no longer selects its PIV application");
-          }
-        }
-        return null;
-      }, operation);
+      card.administrator = false; // the next write authenticates again
+      a = verify(pins, PinPurpose.CONTEXT_SPECIFIC, operation);
     }
     if (slot == PivSlot.SIGNATURE) {
       card.pinVerified = false; // PIN Always: the verification was spent on this signature
