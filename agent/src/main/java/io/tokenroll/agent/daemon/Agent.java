@@ -53,6 +53,8 @@ public final class Agent {
   /** Per rule and token: no new enrollment or renewal before this (one that failed to start backs off). */
   private final Map<String, Instant> tokenBackoff = new HashMap<>();
   private final java.util.Set<String> reported = new java.util.HashSet<>();
+  /** The journal's unreadable files already logged, each with why: said once while it stays so. */
+  private final java.util.Set<String> unreadableSaid = new java.util.HashSet<>();
   /** Why each rule's module could not list its tokens at the last look: said when it changes, not every scan. */
   private final Map<String, String> listingFailures = new HashMap<>();
   /** Enrollments without dates whose certificates the token does not hold: looked for once per process. */
@@ -107,14 +109,13 @@ public final class Agent {
     // A journal file that cannot be read may be the enrollment of a token about to be decided on: until it is
     // fixed or removed, nothing new is started (hostile probe: a renamed entry got its token enrolled again)
     List<String> unreadable = index.unreadable();
+    unreadableSaid.retainAll(unreadable); // a file that breaks again is said again
     for (String why : unreadable) {
-      if (reported.add("unreadable|" + why)) {
+      if (unreadableSaid.add(why)) {
         log.accept(new LogLine(null, null, null, why + "; no new enrollment starts until it is fixed or removed"));
       }
     }
-    reported.removeIf(k -> k.startsWith("unreadable|") && !unreadable.contains(k.substring(11))); // said again
-    startsHeld = !unreadable.isEmpty();
-    if (startsHeld) {
+    if (!unreadable.isEmpty()) {
       failures++;
     }
     // only unfinished, journaled enrollments are scheduled: the rest would be waited for forever
@@ -140,8 +141,6 @@ public final class Agent {
   }
 
   private int failures;
-  /** The journal has a file that cannot be read: no enrollment starts this round. */
-  private boolean startsHeld;
 
   /** Rounds until {@link #stop()}: every scan interval, or sooner when an enrollment's time comes. */
   public void run() throws InterruptedException {
@@ -224,8 +223,8 @@ public final class Agent {
       if (!starts) {
         return null; // nothing to do: a current certificate, not yet due
       }
-      if (startsHeld) {
-        return null; // said once for the journal, above
+      if (!index.unreadable().isEmpty()) {
+        return null; // a journal file that cannot be read: said once by the round
       }
       String key = rule.name() + "|" + token.label() + "|" + token.serial();
       Instant notBefore = tokenBackoff.get(key);
