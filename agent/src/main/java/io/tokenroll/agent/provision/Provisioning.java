@@ -109,7 +109,9 @@ public final class Provisioning {
           .filter(t -> t.has(TokenInfo.Flag.TOKEN_INITIALIZED) && request.tokens().matches(t)).toList());
       // a journal file that cannot be read may be the enrollment of one of these cards: enrolling it again would
       // give the card a second key and certificate (hostile probe: a renamed entry), so a person looks first
-      List<String> unreadable = journal.list().unreadable();
+      JournalIndex journaled = new JournalIndex(journal); // read once here, and again only where files changed
+      journaled.enrollments();
+      List<String> unreadable = journaled.unreadable();
       if (!unreadable.isEmpty()) {
         throw new io.tokenroll.agent.enroll.EnrollmentException("the journal has " + unreadable.size() + " file(s) "
             + "it cannot read, which may be enrollments of these cards — fix or remove them first: "
@@ -143,7 +145,6 @@ public final class Provisioning {
       if (cards.isEmpty()) {
         return notStarted;
       }
-      JournalIndex journaled = new JournalIndex(journal);
       AtomicInteger worker = new AtomicInteger();
       ExecutorService pool = Executors.newFixedThreadPool(parallel, r -> {
         Thread t = new Thread(r, "provision-" + worker.incrementAndGet());
