@@ -113,7 +113,7 @@ final class PivSession implements TokenSession {
       return card.transaction(() -> {
         try {
           int sw = card.send(0x20, 0x00, 0x80, block).sw();
-          if (sw == 0x6D00 || sw == 0x6E00) {
+          if (otherApplication(sw)) {
             card.administrator = false;
             if (!card.select()) { // not the PIN of whatever answers now
               throw new TokenException("the card in " + card.reader() + " no longer selects its PIV application");
@@ -448,7 +448,12 @@ final class PivSession implements TokenSession {
    * is selected, or 6D00/6E00 (instruction or class unknown) when another program left another application selected.
    */
   private boolean lostLogin(PivChannel.Answer a) {
-    return card.pinVerified && (a.sw() == 0x6982 || a.sw() == 0x6D00 || a.sw() == 0x6E00);
+    return card.pinVerified && (a.sw() == 0x6982 || otherApplication(a.sw()));
+  }
+
+  /** 6D00 (instruction unknown) or 6E00 (class unknown): an application other than PIV answered. */
+  private static boolean otherApplication(int sw) {
+    return sw == 0x6D00 || sw == 0x6E00;
   }
 
   /** The certificate in a slot's object; null when the slot has none. */
