@@ -3,7 +3,6 @@ package io.tokenroll.agent.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -26,11 +25,9 @@ final class InputFiles {
     byte[] bytes;
     try (InputStream in = Files.newInputStream(file)) { // a stream: pipes and FIFOs have no size to ask for
       bytes = in.readNBytes(MAX_BYTES + 1);
-    } catch (NoSuchFileException e) {
-      throw new CliException(ExitCodes.INVALID_INPUT, "no such file: " + name);
     } catch (IOException e) {
-      throw new CliException(ExitCodes.INVALID_INPUT, "cannot read " + name + ": " + (e.getMessage() == null
-          ? e.getClass().getSimpleName() : e.getMessage()));
+      throw new CliException(ExitCodes.INVALID_INPUT, "cannot read " + name + ": " + io.tokenroll.pkcs11.IoFailures
+          .why(e));
     }
     if (bytes.length > MAX_BYTES) {
       throw new CliException(ExitCodes.INVALID_INPUT, name + " is larger than " + MAX_BYTES + " bytes; refused");
