@@ -180,7 +180,7 @@ public final class Enrollment {
     String[] f = format1;
     format1 = null;
     if (token == null && f != null && f[0] != null && f[2] != null) { // half of one names no token, as before
-      token = new io.tokenroll.pkcs11.TokenRef(f[0] == null ? null : java.nio.file.Path.of(f[0]), f[1], f[2], f[3]);
+      token = new io.tokenroll.pkcs11.TokenRef(java.nio.file.Path.of(f[0]), f[1], f[2], f[3]);
     }
   }
 

@@ -199,26 +199,6 @@ public final class EnrollmentMachine {
    * Gives up cleanly: the server hears the request is abandoned, and what this enrollment put on the token leaves
    * it — its keys with their certificates, keys that came in a PFX, CA certificates no other enrollment installed.
    */
-  /**
-   * For a lost token: the certificates the server issued, or may have, for the keys it keeps — with the token and
-   * its PIN they log on as its holder until revoked. Known serials are named; once CSRs were made, the server may
-   * have answered a submission whose answer never got here (a crash, a lost connection), so that is said too.
-   */
-  private static String certificatesToRevoke(Enrollment e) {
-    List<String> serials = e.outcomes.stream().map(o -> o.certificateSerial).filter(java.util.Objects::nonNull)
-        .distinct().toList();
-    String request = e.requestId != null ? "request " + e.requestId
-        : e.caRequestId != null ? "CA request " + e.caRequestId : "its request";
-    if (!serials.isEmpty()) {
-      return "; certificates were issued for them (serials " + String.join(", ", serials) + ", " + request
-          + "): have them revoked";
-    }
-    if (e.answer != null || !e.csrs.isEmpty()) {
-      return "; the server may have issued certificates for them (" + request + "): check, and have them revoked";
-    }
-    return "";
-  }
-
   private Step abandon(Enrollment e) throws IOException, ServerException, TokenException, EnrollmentException {
     boolean maybeOnToken = e.keys.stream().anyMatch(k -> k.stage != KeyPlan.Stage.REMOVED)
         || !e.installedKeyIds.isEmpty() || !e.installedCaIds.isEmpty();
@@ -272,5 +252,25 @@ public final class EnrollmentMachine {
     }
     states.persist(e, EnrollmentState.ABANDONED);
     return new Step(e, Step.Wake.DONE, e.lastError);
+  }
+
+  /**
+   * For a lost token: the certificates the server issued, or may have, for the keys it keeps — with the token and
+   * its PIN they log on as its holder until revoked. Known serials are named; once CSRs were made, the server may
+   * have answered a submission whose answer never got here (a crash, a lost connection), so that is said too.
+   */
+  private static String certificatesToRevoke(Enrollment e) {
+    List<String> serials = e.outcomes.stream().map(o -> o.certificateSerial).filter(java.util.Objects::nonNull)
+        .distinct().toList();
+    String request = e.requestId != null ? "request " + e.requestId
+        : e.caRequestId != null ? "CA request " + e.caRequestId : "its request";
+    if (!serials.isEmpty()) {
+      return "; certificates were issued for them (serials " + String.join(", ", serials) + ", " + request
+          + "): have them revoked";
+    }
+    if (e.answer != null || !e.csrs.isEmpty()) {
+      return "; the server may have issued certificates for them (" + request + "): check, and have them revoked";
+    }
+    return "";
   }
 }

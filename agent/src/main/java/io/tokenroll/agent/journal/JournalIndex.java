@@ -45,6 +45,8 @@ public final class JournalIndex {
   private boolean directorySettled;
   private Instant lookedAt = Instant.EPOCH;
   private List<Enrollment> last;
+  /** Why each file the last look could not read is unreadable. */
+  private List<String> unreadable = List.of();
 
   public JournalIndex(FileJournal journal) {
     this.journal = journal;
@@ -103,6 +105,4 @@ public final class JournalIndex {
   public synchronized List<String> unreadable() {
     return unreadable;
   }
-
-  private List<String> unreadable = List.of();
 }
